@@ -1,0 +1,94 @@
+package dev.ringswitch.api.port;
+
+import dev.ringswitch.api.net.Ipv4Prefix;
+import dev.ringswitch.api.net.MacAddress;
+import dev.ringswitch.api.vlan.VlanConfig;
+
+import java.util.Objects;
+
+/**
+ * Everything an operator can say about a port. Immutable; use the {@code with...} methods to derive changed copies.
+ *
+ * @param name interface name (1..15 bytes), or a pattern such as {@code tap%d} to let the kernel choose
+ * @param mtu MTU in bytes, or 0 to keep the kernel default (1500)
+ * @param mac MAC address of the kernel side of the interface, or {@code null} for a random one
+ * @param ipv4 IPv4 address to assign to the kernel side, or {@code null} for none
+ * @param up whether the link is administratively up
+ * @param persistent whether the interface outlives the fd (TUNSETPERSIST)
+ * @param vnetHdr open with IFF_VNET_HDR (a virtio-net header precedes every frame)
+ * @param multiQueue open with IFF_MULTI_QUEUE
+ * @param vlan the 802.1Q configuration, {@link VlanConfig#NONE} for a plain port
+ */
+public record PortConfig(String name, int mtu, MacAddress mac, Ipv4Prefix ipv4, boolean up, boolean persistent,
+                         boolean vnetHdr, boolean multiQueue, VlanConfig vlan) {
+
+    /** Smallest MTU accepted: the IPv4 minimum (RFC 791). */
+    public static final int MIN_MTU = 68;
+    /** Largest MTU accepted: what the Linux TUN driver allows (65535 minus the Ethernet header). */
+    public static final int MAX_MTU = 65521;
+
+    /**
+     * Validates the configuration.
+     *
+     * @throws IllegalArgumentException naming the field, the value and the accepted range
+     */
+    public PortConfig {
+        PortNames.check(name);
+        if (mtu != 0 && (mtu < MIN_MTU || mtu > MAX_MTU)) {
+            throw new IllegalArgumentException("MTU " + mtu + " out of range: expected " + MIN_MTU + ".." + MAX_MTU);
+        }
+        if (mac != null && (mac.isMulticast() || mac.isZero())) {
+            throw new IllegalArgumentException("invalid MAC address " + mac
+                    + " for a port: it must be unicast and not all-zero (first octet even), e.g. 02:00:00:00:00:01");
+        }
+        vlan = Objects.requireNonNullElse(vlan, VlanConfig.NONE);
+    }
+
+    /**
+     * @param name the interface name
+     * @return a port with kernel defaults, up, not persistent, no VLAN configuration
+     */
+    public static PortConfig of(String name) {
+        return new PortConfig(name, 0, null, null, true, false, false, false, VlanConfig.NONE);
+    }
+
+    /** @param value new MTU @return a copy with it */
+    public PortConfig withMtu(int value) {
+        return new PortConfig(name, value, mac, ipv4, up, persistent, vnetHdr, multiQueue, vlan);
+    }
+
+    /** @param value new MAC @return a copy with it */
+    public PortConfig withMac(MacAddress value) {
+        return new PortConfig(name, mtu, value, ipv4, up, persistent, vnetHdr, multiQueue, vlan);
+    }
+
+    /** @param value new IPv4 address @return a copy with it */
+    public PortConfig withIpv4(Ipv4Prefix value) {
+        return new PortConfig(name, mtu, mac, value, up, persistent, vnetHdr, multiQueue, vlan);
+    }
+
+    /** @param value new admin state @return a copy with it */
+    public PortConfig withUp(boolean value) {
+        return new PortConfig(name, mtu, mac, ipv4, value, persistent, vnetHdr, multiQueue, vlan);
+    }
+
+    /** @param value new persistence @return a copy with it */
+    public PortConfig withPersistent(boolean value) {
+        return new PortConfig(name, mtu, mac, ipv4, up, value, vnetHdr, multiQueue, vlan);
+    }
+
+    /** @param value whether to use IFF_VNET_HDR @return a copy with it */
+    public PortConfig withVnetHdr(boolean value) {
+        return new PortConfig(name, mtu, mac, ipv4, up, persistent, value, multiQueue, vlan);
+    }
+
+    /** @param value whether to use IFF_MULTI_QUEUE @return a copy with it */
+    public PortConfig withMultiQueue(boolean value) {
+        return new PortConfig(name, mtu, mac, ipv4, up, persistent, vnetHdr, value, vlan);
+    }
+
+    /** @param value new VLAN configuration @return a copy with it */
+    public PortConfig withVlan(VlanConfig value) {
+        return new PortConfig(name, mtu, mac, ipv4, up, persistent, vnetHdr, multiQueue, value);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.ringswitch.api.port;
+
+/**
+ * SPI: opens kernel ports. The TAP bundle implements it over /dev/net/tun; tests can implement it in memory.
+ */
+public interface PortProvider {
+
+    /**
+     * Opens (creating if needed) a TAP interface and applies the link settings of {@code config} (MTU, MAC, IPv4,
+     * persistence, up/down). Attaches to an existing persistent TAP of the same name. On any failure the fd is
+     * closed and no interface is left behind that this call created.
+     *
+     * @param config what to open
+     * @return the open port
+     * @throws PortException naming the interface, the failed step, the errno and the fix
+     */
+    TapPort open(PortConfig config);
+
+    /** @return a new selector for waiting on many ports */
+    ReadinessSelector openSelector();
+}

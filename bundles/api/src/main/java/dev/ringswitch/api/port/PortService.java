@@ -1,0 +1,31 @@
+package dev.ringswitch.api.port;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Read side of the switch's ports.
+ */
+public interface PortService {
+
+    /** @return every port, ordered by name */
+    List<PortInfo> ports();
+
+    /**
+     * @param name an interface name
+     * @return the port, if the switch has it
+     */
+    Optional<PortInfo> port(String name);
+
+    /**
+     * @param number a switch port number
+     * @return the port name, or {@code null}; cheap, safe on any thread
+     */
+    String nameOf(int number);
+
+    /** @param listener to be told of port changes; it first receives an ADDED event for every existing port */
+    void addListener(PortListener listener);
+
+    /** @param listener no longer to be told */
+    void removeListener(PortListener listener);
+}

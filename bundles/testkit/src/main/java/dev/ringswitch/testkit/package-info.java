@@ -1,0 +1,4 @@
+/**
+ * Test support shared by the modules' tests: never deployed into the appliance.
+ */
+package dev.ringswitch.testkit;
