@@ -36,6 +36,10 @@ public interface ForwardingModule {
      */
     void process(Frame frame);
 
+    /** Called before the first frame of a batch: a place to take a per-batch guard or read the clock once. */
+    default void onBatchStart() {
+    }
+
     /** Called after the last frame of a batch: a place for work that should not be done per frame. */
     default void onBatchEnd() {
     }

@@ -7,8 +7,8 @@ import java.util.Objects;
  *
  * @param mode how the port treats tags; {@code null} means the port is not VLAN-configured and behaves as a plain
  *             untagged switch port (everything in the default VLAN, tags passed through untouched)
- * @param vlan the access VLAN for {@link VlanMode#ACCESS}, the native VLAN for trunks (0 = no native VLAN)
- * @param trunks the allowed VLANs of a trunk; ignored for access ports
+ * @param vlan the access VLAN for {@link VlanMode#ACCESS}, the native VLAN for the native-* trunks, 0 for TRUNK
+ * @param trunks the allowed VLANs of a trunk (empty = all VLANs, as in Open vSwitch); ignored for access ports
  */
 public record VlanConfig(VlanMode mode, int vlan, VlanSet trunks) {
 
@@ -27,6 +27,9 @@ public record VlanConfig(VlanMode mode, int vlan, VlanSet trunks) {
                 throw new IllegalArgumentException("access mode needs a VLAN: add --vlan N (1..4094)");
             }
             VlanSet.checkVid(vlan);
+        } else if (mode == VlanMode.TRUNK && vlan != 0) {
+            throw new IllegalArgumentException("trunk mode has no native VLAN: use --mode native-untagged or"
+                    + " native-tagged with --vlan " + vlan);
         } else if (mode != null) {
             if (vlan != 0) {
                 VlanSet.checkVid(vlan);
@@ -68,7 +71,7 @@ public record VlanConfig(VlanMode mode, int vlan, VlanSet trunks) {
         }
         return switch (mode) {
             case ACCESS -> "access " + vlan;
-            case TRUNK -> "trunk " + (trunks.isEmpty() ? "all" : trunks) + (vlan != 0 ? " native " + vlan : "");
+            case TRUNK -> "trunk " + (trunks.isEmpty() ? "all" : trunks);
             case NATIVE_TAGGED, NATIVE_UNTAGGED -> mode.label() + " " + vlan + " trunks "
                     + (trunks.isEmpty() ? "all" : trunks);
         };
