@@ -1,4 +1,8 @@
 /**
- * Test support shared by the modules' tests: never deployed into the appliance.
+ * Test support shared by the modules' tests, never deployed into the appliance: the root gate for privileged tests
+ * ({@link dev.ringswitch.testkit.Privileges}), in-memory ports over off-heap queues
+ * ({@link dev.ringswitch.testkit.InMemoryPortProvider}, {@link dev.ringswitch.testkit.InMemoryTapPort},
+ * {@link dev.ringswitch.testkit.InMemoryReadinessSelector}) and frame crafting and inspection
+ * ({@link dev.ringswitch.testkit.FrameBuilder}, {@link dev.ringswitch.testkit.Frames}).
  */
 package dev.ringswitch.testkit;
