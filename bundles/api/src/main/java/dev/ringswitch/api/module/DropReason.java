@@ -8,7 +8,10 @@ import java.util.Locale;
 public enum DropReason {
     /** Shorter than an Ethernet header (14 bytes). */
     RUNT,
-    /** Structurally invalid: truncated tag, bad length. */
+    /**
+     * Structurally invalid: truncated tag, bad length, or (on a VLAN-configured port) more than one tag or an 802.1ad
+     * outer tag, which the switch does not carry.
+     */
     MALFORMED,
     /** Longer than the ingress port's MTU allows. */
     TOO_LONG,

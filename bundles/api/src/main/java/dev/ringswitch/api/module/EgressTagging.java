@@ -11,7 +11,8 @@ public interface EgressTagging {
     int UNTAGGED = -1;
 
     /**
-     * @param frame the frame, untagged in memory, with {@link Frame#vlan()} and {@link Frame#pcp()} classified
+     * @param frame the frame, untagged in memory, with {@link Frame#vlan()}, {@link Frame#pcp()} and
+     *              {@link Frame#dei()} classified
      * @param port the egress port number
      * @return the 16-bit tag control information to insert (PCP, DEI, VID), or {@link #UNTAGGED}
      */

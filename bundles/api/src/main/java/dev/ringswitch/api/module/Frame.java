@@ -38,6 +38,7 @@ public final class Frame {
     private int ingressPort;
     private int vlan;
     private int pcp;
+    private boolean dei;
     private DropReason dropReason;
 
     /**
@@ -73,6 +74,7 @@ public final class Frame {
         this.ingressPort = ingress;
         this.vlan = 0;
         this.pcp = 0;
+        this.dei = false;
         this.dropReason = null;
         this.egress.clear();
     }
@@ -115,6 +117,23 @@ public final class Frame {
     /** @param value the priority code point, 0..7 */
     public void setPcp(int value) {
         this.pcp = value;
+    }
+
+    /**
+     * @return the classified drop eligible indicator (802.1Q DEI, formerly CFI), carried from an ingress tag to the
+     *         egress tag
+     * @since 1.1
+     */
+    public boolean dei() {
+        return dei;
+    }
+
+    /**
+     * @param value the drop eligible indicator
+     * @since 1.1
+     */
+    public void setDei(boolean value) {
+        this.dei = value;
     }
 
     /** @return the ports the frame will be written to; modules narrow it */

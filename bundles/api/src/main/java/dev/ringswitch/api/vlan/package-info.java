@@ -3,7 +3,7 @@
  * module offers.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.ringswitch.api.vlan;
 
 import org.osgi.annotation.bundle.Export;
