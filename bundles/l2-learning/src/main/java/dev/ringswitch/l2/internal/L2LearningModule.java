@@ -175,10 +175,12 @@ public final class L2LearningModule implements ForwardingModule, FdbService {
             handle(frame, batchNow);
             return;
         }
-        // A caller that does not use the batch hooks still gets a consistent table, one frame at a time.
+        // A caller that does not use the batch hooks still gets a consistent, aged table, one frame at a time.
         lock.lock();
         try {
-            handle(frame, nanoClock.getAsLong());
+            long now = nanoClock.getAsLong();
+            table.expire(now);
+            handle(frame, now);
         } finally {
             lock.unlock();
         }
