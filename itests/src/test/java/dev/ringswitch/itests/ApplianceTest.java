@@ -1,0 +1,94 @@
+package dev.ringswitch.itests;
+
+import dev.ringswitch.itests.support.CommandResult;
+import dev.ringswitch.itests.support.KarafInstance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The appliance boots on JDK 25 and operates cleanly: the foundation's acceptance checks, over SSH.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApplianceTest {
+
+    private KarafInstance karaf;
+
+    @BeforeAll
+    void boot() throws Exception {
+        karaf = KarafInstance.prepare("appliance").start();
+    }
+
+    @AfterAll
+    void shutdown() throws Exception {
+        if (karaf != null) {
+            karaf.close();
+        }
+    }
+
+    @Test
+    void bootsWithoutErrorLines() throws Exception {
+        List<String> errors = karaf.errorLines();
+        assertTrue(errors.isEmpty(), () -> "ERROR lines in karaf.log:\n" + String.join("\n", errors));
+    }
+
+    @Test
+    void runsOnJdk25WithTheCompatAgent() throws Exception {
+        CommandResult version = karaf.admin("system:property java.specification.version");
+        assertEquals("25", version.out().strip(), version::toString);
+        CommandResult patched = karaf.admin("system:property karaf.jdk25compat.patched");
+        assertTrue(patched.out().contains("org.apache.karaf.util.jaas.JaasHelper"), patched::toString);
+    }
+
+    @Test
+    void projectBundlesAreActive() throws Exception {
+        CommandResult list = karaf.admin("bundle:list -t 0");
+        List<String> ours = list.out().lines().filter(l -> l.contains("RingSwitch ::")).toList();
+        assertFalse(ours.isEmpty(), list::toString);
+        assertTrue(ours.stream().anyMatch(l -> l.contains("RingSwitch :: API")), list::toString);
+        for (String line : ours) {
+            assertTrue(line.contains("Active"), () -> "not Active: " + line + "\n" + list);
+        }
+    }
+
+    @Test
+    void whoamiPrintsTheLoggedInUser() throws Exception {
+        CommandResult whoami = karaf.admin("jaas:whoami");
+        assertTrue(whoami.out().contains(KarafInstance.ADMIN), whoami::toString);
+        CommandResult viewer = karaf.exec(KarafInstance.VIEWER, KarafInstance.VIEWER_PASSWORD, "jaas:whoami");
+        assertTrue(viewer.out().contains(KarafInstance.VIEWER), viewer::toString);
+    }
+
+    @Test
+    void viewerMayListButNotStopBundles() throws Exception {
+        CommandResult list = karaf.exec(KarafInstance.VIEWER, KarafInstance.VIEWER_PASSWORD, "bundle:list");
+        assertTrue(list.out().contains("RingSwitch :: API"), list::toString);
+
+        String apiId = bundleId("RingSwitch :: API");
+        CommandResult stop = karaf.exec(KarafInstance.VIEWER, KarafInstance.VIEWER_PASSWORD, "bundle:stop " + apiId);
+        assertTrue(stop.all().contains("Command not found") || stop.all().contains("Insufficient credentials"),
+                stop::toString);
+        assertTrue(karaf.admin("bundle:list -t 0").out().lines()
+                .anyMatch(l -> l.contains("RingSwitch :: API") && l.contains("Active")), "the viewer stopped it");
+    }
+
+    @Test
+    void sshListensOnLoopbackOnly() throws Exception {
+        CommandResult host = karaf.admin("config:property-get -p org.apache.karaf.shell sshHost");
+        assertEquals("127.0.0.1", host.out().strip(), host::toString);
+    }
+
+    private String bundleId(String name) throws Exception {
+        CommandResult list = karaf.admin("bundle:list -t 0");
+        return list.out().lines().filter(l -> l.contains(name)).findFirst()
+                .map(l -> l.split("\\|")[0].replaceAll("[^0-9]", ""))
+                .orElseThrow(() -> new AssertionError("no bundle " + name + " in\n" + list));
+    }
+}

@@ -1,0 +1,96 @@
+package dev.ringswitch.itests;
+
+import dev.ringswitch.itests.support.KarafInstance;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The local console works: the appliance started in the foreground under a pseudo-terminal (as an operator types
+ * the README's start command) answers {@code jaas:whoami} with the local user.
+ */
+class LocalConsoleTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    @Test
+    void localConsoleAnswersWhoami() throws Exception {
+        KarafInstance karaf = KarafInstance.prepare("console");
+        Path karafScript = karaf.home().resolve("bin/karaf");
+        // script(1) gives bin/karaf a pseudo-terminal, as a terminal would.
+        ProcessBuilder pb = new ProcessBuilder("script", "-qfec", karafScript.toString(), "/dev/null")
+                .directory(karaf.home().toFile())
+                .redirectErrorStream(true);
+        pb.environment().put("TERM", "dumb");
+        pb.environment().remove("JAVA_OPTS");
+        Process process = pb.start();
+        ByteArrayOutputStream transcript = new ByteArrayOutputStream();
+        try (OutputStream keyboard = process.getOutputStream(); InputStream screen = process.getInputStream()) {
+            awaitText(screen, transcript, "karaf@root()>", process);
+            // The prompt comes before the boot features: wait for them, as an operator waits for the commands.
+            awaitBootDone(karaf, process);
+            keyboard.write("jaas:whoami\r".getBytes(StandardCharsets.UTF_8));
+            keyboard.flush();
+            // jaas:whoami prints a one-column table: "Name", a rule, then the user.
+            String seen = awaitText(screen, transcript, "─\r\nkaraf", process);
+            assertTrue(seen.lines().anyMatch(l -> l.strip().equals("karaf")),
+                    () -> "whoami did not print the local user:\n" + transcript);
+            keyboard.write("system:shutdown -f\r".getBytes(StandardCharsets.UTF_8));
+            keyboard.flush();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "console did not shut down");
+        } finally {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+        String log = Files.readString(karaf.home().resolve("data/log/karaf.log"));
+        assertTrue(log.lines().noneMatch(l -> l.contains("| ERROR |")), () -> "ERROR lines in karaf.log:\n" + log);
+    }
+
+    private static void awaitBootDone(KarafInstance karaf, Process process) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            if (karaf.karafLog().contains("| Done.")) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        throw new AssertionError("boot features did not finish:\n" + karaf.karafLog());
+    }
+
+    /** Reads the screen until {@code text} appears after what was already consumed; returns the new output. */
+    private static String awaitText(InputStream screen, ByteArrayOutputStream transcript, String text,
+                                    Process process) throws Exception {
+        int start = transcript.size();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        byte[] buffer = new byte[4096];
+        while (System.nanoTime() < deadline) {
+            if (screen.available() > 0) {
+                int n = screen.read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                transcript.write(buffer, 0, n);
+                String fresh = transcript.toString(StandardCharsets.UTF_8).substring(
+                        Math.min(start, transcript.toString(StandardCharsets.UTF_8).length()));
+                String plain = fresh.replaceAll("\u001B\\[[0-9;?]*[A-Za-z]", "");
+                if (plain.contains(text)) {
+                    return plain;
+                }
+            } else if (!process.isAlive()) {
+                break;
+            } else {
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
+        throw new AssertionError("'" + text + "' did not appear on the console; transcript:\n" + transcript);
+    }
+}

@@ -1,0 +1,333 @@
+package dev.ringswitch.itests.support;
+
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A private copy of the built distribution in {@code target/instances/NAME}, on free ports, started as
+ * {@code bin/karaf server} and driven over SSH as a real operator would.
+ *
+ * <p>Each instance gets an extra read-only account for RBAC tests: {@value #VIEWER} / {@value #VIEWER_PASSWORD}.
+ */
+public final class KarafInstance implements AutoCloseable {
+
+    /** The shipped administrator (etc/users.properties). */
+    public static final String ADMIN = "admin";
+    /** The shipped administrator's password. */
+    public static final String ADMIN_PASSWORD = "ringswitch";
+    /** A viewer-only account added for tests. */
+    public static final String VIEWER = "watcher";
+    /** Its password. */
+    public static final String VIEWER_PASSWORD = "watcher-secret";
+
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Path home;
+    private final int sshPort;
+    private Process process;
+    private SshClient client;
+
+    private KarafInstance(Path home, int sshPort) {
+        this.home = home;
+        this.sshPort = sshPort;
+    }
+
+    /**
+     * Copies the distribution unpacked by Maven into a fresh directory and gives it free ports.
+     *
+     * @param name directory name under target/instances
+     * @return the prepared, not yet started instance
+     * @throws IOException if copying fails
+     */
+    public static KarafInstance prepare(String name) throws IOException {
+        Path distribution = Path.of(System.getProperty("ringswitch.distribution", "target/distribution"));
+        Path unpacked;
+        try (Stream<Path> entries = Files.list(distribution)) {
+            unpacked = entries.filter(Files::isDirectory).findFirst()
+                    .orElseThrow(() -> new IOException("no unpacked distribution in " + distribution));
+        }
+        Path home = distribution.getParent().resolve("instances").resolve(name).toAbsolutePath();
+        deleteTree(home);
+        copyTree(unpacked, home);
+        KarafInstance instance = new KarafInstance(home, freePort());
+        instance.editConfig();
+        return instance;
+    }
+
+    private void editConfig() throws IOException {
+        replace(home.resolve("etc/org.apache.karaf.shell.cfg"), "(?m)^sshPort\\s*=.*$", "sshPort = " + sshPort);
+        Path management = home.resolve("etc/org.apache.karaf.management.cfg");
+        replace(management, "(?m)^rmiRegistryPort\\s*=.*$", "rmiRegistryPort = " + freePort());
+        replace(management, "(?m)^rmiServerPort\\s*=.*$", "rmiServerPort = " + freePort());
+        Files.writeString(home.resolve("etc/users.properties"),
+                "\n" + VIEWER + " = " + VIEWER_PASSWORD + ",_g_:viewergroup\n", StandardOpenOption.APPEND);
+    }
+
+    /** @return the instance's directory */
+    public Path home() {
+        return home;
+    }
+
+    /** @return the SSH port */
+    public int sshPort() {
+        return sshPort;
+    }
+
+    /** @return the Karaf JVM's process, or null before start */
+    public Process process() {
+        return process;
+    }
+
+    /**
+     * Starts {@code bin/karaf server} and waits until SSH answers and the boot features are installed.
+     *
+     * @return this
+     * @throws Exception if it does not come up in time
+     */
+    public KarafInstance start() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("console.out").toFile());
+        pb.environment().remove("JAVA_OPTS");
+        pb.environment().remove("EXTRA_JAVA_OPTS");
+        process = pb.start();
+        client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        client.start();
+        awaitBoot();
+        return this;
+    }
+
+    private void awaitBoot() throws Exception {
+        long deadline = System.nanoTime() + BOOT_TIMEOUT.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Karaf exited with " + process.exitValue() + ":\n" + consoleOutput());
+            }
+            if (portOpen()) {
+                try {
+                    CommandResult r = exec(ADMIN, ADMIN_PASSWORD, "feature:list -i");
+                    last = r.toString();
+                    if (r.out().contains("ringswitch ") && bootFeaturesDone()) {
+                        return;
+                    }
+                } catch (IOException | IllegalStateException e) {
+                    last = e.toString();
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        throw new IllegalStateException("Karaf did not finish booting in " + BOOT_TIMEOUT + "; last: " + last);
+    }
+
+    private boolean bootFeaturesDone() throws IOException {
+        // The features service logs "Done." once the boot features are resolved and their bundles started.
+        return karafLog().contains("| Done.");
+    }
+
+    private boolean portOpen() {
+        try (Socket ignored = new Socket("127.0.0.1", sshPort)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs one command over an SSH exec channel, as {@code ssh -p PORT user@127.0.0.1 'command'} would.
+     *
+     * @param user the account
+     * @param password its password
+     * @param command the shell command line
+     * @return what it printed
+     * @throws IOException on connection or authentication failure
+     */
+    public CommandResult exec(String user, String password, String command) throws IOException {
+        // Karaf restarts its SSH server when configuration arrives late in boot; a refused connection in that
+        // window is retried rather than reported.
+        IOException last = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try {
+                return execOnce(user, password, command);
+            } catch (IOException e) {
+                last = e;
+                if (!portRefused(e)) {
+                    throw e;
+                }
+                try {
+                    TimeUnit.MILLISECONDS.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+        throw last;
+    }
+
+    private static boolean portRefused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private CommandResult execOnce(String user, String password, String command) throws IOException {
+        try (ClientSession session = client.connect(user, "127.0.0.1", sshPort)
+                .verify(Duration.ofSeconds(10)).getSession()) {
+            session.addPasswordIdentity(password);
+            session.auth().verify(Duration.ofSeconds(15));
+            try (ChannelExec channel = session.createExecChannel(command)) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                channel.setOut(out);
+                channel.setErr(err);
+                channel.open().verify(Duration.ofSeconds(10));
+                channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(60));
+                Integer status = channel.getExitStatus();
+                return new CommandResult(command, out.toString(StandardCharsets.UTF_8),
+                        err.toString(StandardCharsets.UTF_8), status == null ? -1 : status);
+            }
+        }
+    }
+
+    /**
+     * Runs a command as the administrator.
+     *
+     * @param command the command line
+     * @return what it printed
+     * @throws IOException on connection failure
+     */
+    public CommandResult admin(String command) throws IOException {
+        return exec(ADMIN, ADMIN_PASSWORD, command);
+    }
+
+    /** @return data/log/karaf.log, or empty text if it does not exist yet */
+    public String karafLog() throws IOException {
+        Path log = home.resolve("data/log/karaf.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** @return the log lines at ERROR level */
+    public List<String> errorLines() throws IOException {
+        List<String> errors = new ArrayList<>();
+        for (String line : karafLog().split("\n")) {
+            if (line.contains("| ERROR |")) {
+                errors.add(line);
+            }
+        }
+        return errors;
+    }
+
+    /** @return what the launcher printed */
+    public String consoleOutput() {
+        try {
+            Path out = home.resolve("console.out");
+            return Files.exists(out) ? Files.readString(out) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Stops the instance: an orderly {@code system:shutdown}, then (if needed) the processes we started, by PID.
+     */
+    @Override
+    public void close() throws Exception {
+        try {
+            if (process != null && process.isAlive()) {
+                try {
+                    admin("system:shutdown -f");
+                } catch (IOException e) {
+                    // Already unreachable: fall through to ending our processes.
+                }
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            if (client != null) {
+                client.stop();
+            }
+        }
+    }
+
+    /**
+     * Kills the Karaf JVM without warning (kill -9), leaving the launcher script to exit.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void kill() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** @return a TCP port nobody listens on right now */
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void replace(Path file, String regex, String replacement) throws IOException {
+        String text = Files.readString(file);
+        Matcher m = Pattern.compile(regex).matcher(text);
+        if (!m.find()) {
+            throw new IOException("no '" + regex + "' in " + file);
+        }
+        Files.writeString(file, m.replaceAll(Matcher.quoteReplacement(replacement)));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
