@@ -1,0 +1,46 @@
+package dev.ringswitch.datapath.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Typed configuration of PID {@value RingSettings#PID} ({@code etc/ringswitch.datapath.cfg}). Defaults and units are
+ * the constants in {@link RingSettings}; keep both and the cfg file in sync.
+ */
+@ObjectClassDefinition(name = "RingSwitch datapath",
+        description = "Ring, thread and module-isolation settings of the switch's datapath")
+public @interface DatapathConfig {
+
+    /** @return slots in the ring, a power of two */
+    @AttributeDefinition(description = "Slots in the ring (power of two, 2..65536). Each slot owns frameSize bytes"
+            + " of off-heap memory; a full ring makes ingress stop reading.")
+    int ringSize() default RingSettings.DEFAULT_RING_SIZE;
+
+    /** @return bytes of off-heap memory per slot */
+    @AttributeDefinition(description = "Bytes per slot, including 8 bytes of tag headroom. A port's MTU plus 22"
+            + " (Ethernet header and two tags) must fit in frameSize - 8.")
+    int frameSize() default RingSettings.DEFAULT_FRAME_SIZE;
+
+    /** @return frames read from one port per wakeup */
+    @AttributeDefinition(description = "Frames read from one port before ingress serves the next ready port.")
+    int ingressBatch() default RingSettings.DEFAULT_INGRESS_BATCH;
+
+    /** @return frames the worker handles per batch */
+    @AttributeDefinition(description = "Largest batch the worker runs through the modules at once.")
+    int workerBatch() default RingSettings.DEFAULT_WORKER_BATCH;
+
+    /** @return the Disruptor wait strategy */
+    @AttributeDefinition(description = "How the worker waits for frames: lite-blocking (default, sleeps, no lock"
+            + " per publish), blocking, sleeping, yielding or busy-spin (the last two burn a core).")
+    String waitStrategy() default RingSettings.DEFAULT_WAIT_STRATEGY;
+
+    /** @return how long a module or port change waits for the datapath to let go, in milliseconds */
+    @AttributeDefinition(description = "Milliseconds a module unbind or port removal waits for the worker to finish"
+            + " the frames in flight.")
+    long quiesceTimeoutMillis() default RingSettings.DEFAULT_QUIESCE_TIMEOUT_MILLIS;
+
+    /** @return consecutive exceptions after which a module is isolated */
+    @AttributeDefinition(description = "Consecutive exceptions after which a module is isolated (FAILED, skipped)"
+            + " until it is deployed again.")
+    int moduleFailureThreshold() default RingSettings.DEFAULT_MODULE_FAILURE_THRESHOLD;
+}

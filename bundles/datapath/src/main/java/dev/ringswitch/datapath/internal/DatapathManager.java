@@ -1,0 +1,603 @@
+package dev.ringswitch.datapath.internal;
+
+import dev.ringswitch.api.datapath.DatapathService;
+import dev.ringswitch.api.datapath.DatapathStatus;
+import dev.ringswitch.api.datapath.ModuleInfo;
+import dev.ringswitch.api.module.DropReason;
+import dev.ringswitch.api.module.ForwardingModule;
+import dev.ringswitch.api.module.Frame;
+import dev.ringswitch.api.module.PortSet;
+import dev.ringswitch.api.net.MacAddress;
+import dev.ringswitch.api.port.PortAdminService;
+import dev.ringswitch.api.port.PortConfig;
+import dev.ringswitch.api.port.PortEvent;
+import dev.ringswitch.api.port.PortException;
+import dev.ringswitch.api.port.PortInfo;
+import dev.ringswitch.api.port.PortListener;
+import dev.ringswitch.api.port.PortProvider;
+import dev.ringswitch.api.port.PortService;
+import dev.ringswitch.api.port.TapPort;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The switch's datapath and port manager: a DS component offering {@link PortService}, {@link PortAdminService} and
+ * {@link DatapathService}, with a mandatory {@link PortProvider} (the TAP bundle) and any number of
+ * {@link ForwardingModule}s bound dynamically.
+ *
+ * <h2>Design</h2>
+ *
+ * <h3>What it maps</h3>
+ * Frames from every port travel on one LMAX Disruptor ring ({@link Ring}) of {@code ringSize} pre-allocated slots;
+ * each slot owns {@code frameSize} bytes of one off-heap segment, wrapped once by the api's
+ * {@link dev.ringswitch.api.module.Frame}: {@link dev.ringswitch.api.module.Frame#HEADROOM} bytes of headroom, then the
+ * frame exactly as the TAP delivered it. Two threads share the ring: {@code ringswitch-ingress}, the single producer,
+ * reads ready ports (epoll through the provider's {@link dev.ringswitch.api.port.ReadinessSelector}) straight into
+ * slot memory; {@code ringswitch-worker}, the single consumer ({@link Worker}), runs each batch through the modules
+ * and writes every frame straight from its slot to each egress port. Flooding writes the same bytes several times;
+ * nothing is copied in between, and nothing is allocated or locked per frame: the slots, their frames, egress port
+ * sets and counters live as long as the ring.
+ *
+ * <h3>Default forwarding and the pipeline</h3>
+ * Before the modules run, each frame's egress set holds every port that is up except the ingress port: with no module
+ * the switch is a hub. Modules narrow that set, rewrite the frame or drop it. They run in band order (advisors,
+ * directors, observers), then by {@link ForwardingModule#priority()}, then by name and bind order, so the order is
+ * total and deterministic. The worker processes a batch <em>module-major</em>: module A over all frames of the batch,
+ * then module B; each module still sees every frame in ring order, gets {@code onBatchStart}/{@code onBatchEnd}
+ * around its pass, and is timed with two clock reads per batch (per-frame timing would cost as much as a small module).
+ * Runts (under 14 bytes) and frames longer than the ingress port's MTU plus header and two tags are dropped before
+ * the pipeline, so modules never parse garbage. After the pipeline the ingress port is removed again (no hairpin,
+ * whatever a module did); an empty set drops the frame as {@code no_egress}; a port that is down is skipped and
+ * counted as a tx drop. If a module implements {@link dev.ringswitch.api.module.EgressTagging} (the first such module
+ * in the pipeline owns tagging) the worker asks it per egress port for a TCI and pushes the tag into the headroom
+ * around that one write, then pops it, so one flood can leave tagged on trunks and untagged on access ports.
+ *
+ * <h3>Complication: changing things while frames flow</h3>
+ * Control threads (DS bind/unbind, the admin service) never touch the datapath threads' state. They build an
+ * immutable {@link Plan} (ports by number, up set, per-port frame limit, the pipeline) with a new generation and
+ * publish it through a volatile field; ingress reads it once per wakeup and the worker once per batch, so a frame is
+ * handled wholly under one plan: a module added or removed takes effect at a batch boundary and no frame is lost or
+ * half-processed. When the control thread must know that the old plan is no longer in use (unbinding a module: DS
+ * may unload its classes as soon as unbind returns; removing a port: its fd is about to be closed and its number
+ * reused; binding a module, so that its onStart has run and it is active when bind returns), it asks ingress for a <em>barrier</em>: a frameless slot published after ingress adopted the new plan.
+ * Once the worker's sequence passes the barrier, every frame read under the old plan has been written out, the
+ * leaving module's {@code onStop} has run on the worker thread, and neither thread can touch the old module or port
+ * again. Barriers ride the ring like frames, so this also works on an idle switch (the barrier wakes the worker) and
+ * costs nothing when nothing changes. The wait is bounded by {@code quiesceTimeoutMillis} (default 2 s): a module
+ * stuck in an endless loop cannot hang the OSGi framework; the timeout is logged.
+ *
+ * <h3>Complication: modules that fail</h3>
+ * Every call into a module is guarded. An exception drops that frame with {@code module_error}, is counted against
+ * the module, and is logged at most {@link RateLimitedLog#BURST} lines per second per module (the first with its
+ * stack trace, the module's name first). The ring never stops: the Disruptor's own exception handler is replaced by
+ * one that logs and continues. A module that throws {@code moduleFailureThreshold} times in a row (default 100, no
+ * successful call in between) is isolated: state FAILED, {@code onStop} called, skipped by the pipeline until its
+ * service is registered again (bundle:update or feature reinstall). A module that fails on some frames only, e.g. a
+ * parser bug on one protocol, keeps running, because its streak is reset by each success.
+ *
+ * <h3>Complication: a full ring</h3>
+ * Ingress claims slots with {@code tryNext()}; when the ring is full it stops reading, counts a publish stall and parks
+ * in {@link Ring#STALL_PARK_NANOS} steps until the worker frees room. Frames wait in the kernel's TAP queue, which
+ * drops and counts them when it is full: memory never grows.
+ *
+ * <h3>Ports</h3>
+ * Ports are numbered 0..{@link PortSet#CAPACITY}-1, lowest free number first; a number is reused only after the
+ * removal's barrier, so no frame in flight is attributed to a port that reused it. Removal: publish a plan without
+ * the port, stop watching its fd, wait for the barrier, close the fd. {@link #updatePort} applies MTU, MAC, IPv4, link
+ * state and VLAN configuration in place and rolls back the kernel changes already made if a later one fails;
+ * persistence, vnet header and multi-queue need a reopen and are refused with a message saying so. Events go to
+ * {@link PortListener}s on the thread that made the change, in order, under the manager's lock.
+ *
+ * <h3>Thread-safety rules</h3>
+ * Control state (ports by name and number, the module list, listeners, the ring reference) is guarded by
+ * {@link #lock}; everything the datapath threads read is in the published plan or written by exactly one of them:
+ * rx counters by ingress, drop and tx counters and module counters by the worker, each with opaque stores read by
+ * control threads with opaque loads (values may lag by a batch, never tear).
+ *
+ * <h3>Configuration</h3>
+ * PID {@value RingSettings#PID}, keys and defaults in {@link RingSettings}. A change of ring settings restarts the
+ * ring (threads and slots) but keeps every port open; a change of the other keys applies at once.
+ */
+@Component(service = {PortService.class, PortAdminService.class, DatapathService.class},
+        configurationPid = RingSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = DatapathConfig.class)
+public final class DatapathManager implements PortService, PortAdminService, DatapathService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatapathManager.class);
+
+    private static final Comparator<ModuleSlot> PIPELINE_ORDER = Comparator.<ModuleSlot>comparingInt(m -> m.band
+            .ordinal()).thenComparingInt(m -> m.priority).thenComparing(m -> m.name).thenComparingLong(m -> m.order);
+
+    private final PortProvider provider;
+    private final Object lock = new Object();
+    private final PortEntry[] byNumber = new PortEntry[PortSet.CAPACITY];
+    private final Map<String, PortEntry> byName = new TreeMap<>();
+    private final List<ModuleSlot> modules = new ArrayList<>();
+    private final List<PortListener> listeners = new CopyOnWriteArrayList<>();
+    private final DropCounters drops = new DropCounters();
+    private volatile Plan plan = Plan.EMPTY;
+    private volatile Ring ring;
+    private RingSettings settings = RingSettings.DEFAULTS;
+    private long generation;
+    private long bindOrder;
+
+    /**
+     * @param provider opens the ports (the TAP bundle's provider, or an in-memory one in tests)
+     */
+    @Activate
+    public DatapathManager(@Reference(name = "provider") PortProvider provider) {
+        this.provider = Objects.requireNonNull(provider, "provider");
+    }
+
+    /**
+     * DS activation: builds and starts the ring.
+     *
+     * @param config the {@value RingSettings#PID} configuration
+     */
+    @Activate
+    void activate(DatapathConfig config) {
+        start(RingSettings.from(config));
+    }
+
+    /**
+     * Starts the datapath with explicit settings (tests and benchmarks call this instead of DS).
+     *
+     * @param initial the settings
+     */
+    void start(RingSettings initial) {
+        synchronized (lock) {
+            settings = initial;
+            Ring r = new Ring(settings, provider, newPlan(), drops);
+            r.start();
+            ring = r;
+        }
+        LOG.info("Started datapath ({})", initial.describe());
+    }
+
+    /**
+     * Applies a configuration change. Ring settings restart the ring with the ports kept open; the others apply at
+     * once.
+     *
+     * @param config the new configuration
+     */
+    @Modified
+    void modified(DatapathConfig config) {
+        reconfigure(RingSettings.from(config));
+    }
+
+    /** @param next new settings */
+    void reconfigure(RingSettings next) {
+        synchronized (lock) {
+            RingSettings old = settings;
+            settings = next;
+            if (!old.ringDiffers(next) || ring == null) {
+                return;
+            }
+            for (PortEntry e : byName.values()) {
+                if (e.config().mtu() > next.maxMtu()) {
+                    settings = old;
+                    throw new IllegalArgumentException("frameSize " + next.frameSize() + " in " + RingSettings.PID
+                            + " is too small for port " + e.name() + " (MTU " + e.config().mtu() + "): it needs at least "
+                            + (e.config().mtu() + RingSettings.L2_OVERHEAD + Frame.HEADROOM));
+                }
+            }
+            ring.stop(old.quiesceTimeoutMillis());
+            Ring r = new Ring(next, provider, newPlan(), drops);
+            r.start();
+            ring = r;
+        }
+        LOG.info("Restarted datapath ring ({})", next.describe());
+    }
+
+    /** DS deactivation: stops the ring and closes every port. */
+    @Deactivate
+    void deactivate() {
+        synchronized (lock) {
+            Ring r = ring;
+            ring = null;
+            if (r != null) {
+                r.stop(settings.quiesceTimeoutMillis());
+            }
+            for (PortEntry e : byName.values()) {
+                closeQuietly(e.tap);
+            }
+            byName.clear();
+            Arrays.fill(byNumber, null);
+            plan = Plan.EMPTY;
+        }
+        LOG.info("Stopped datapath");
+    }
+
+    // ---- modules -------------------------------------------------------------------------------------------------
+
+    /**
+     * DS: a forwarding module arrived. It joins the pipeline at the next batch boundary.
+     *
+     * @param module the module
+     * @param reference its service reference, for the providing bundle's name and version
+     */
+    @Reference(service = ForwardingModule.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindModule")
+    void bindModule(ForwardingModule module, ServiceReference<ForwardingModule> reference) {
+        addModule(module, bundleOf(reference));
+    }
+
+    /**
+     * DS: a forwarding module leaves. Returns only when the worker can no longer be inside it.
+     *
+     * @param module the module
+     * @param reference its service reference
+     */
+    void unbindModule(ForwardingModule module, ServiceReference<ForwardingModule> reference) {
+        removeModule(module);
+    }
+
+    private static String bundleOf(ServiceReference<?> reference) {
+        Bundle bundle = reference == null ? null : reference.getBundle();
+        return bundle == null ? "unknown" : bundle.getSymbolicName() + "/" + bundle.getVersion();
+    }
+
+    /**
+     * Adds a module to the pipeline and waits (bounded) until the worker runs the new pipeline, so that the module's
+     * onStart has run when this returns.
+     *
+     * @param module the module
+     * @param bundle symbolic name and version of its bundle
+     */
+    void addModule(ForwardingModule module, String bundle) {
+        ModuleSlot slot;
+        synchronized (lock) {
+            slot = new ModuleSlot(module, bundle, bindOrder++);
+            for (ModuleSlot m : modules) {
+                if (m.name.equals(slot.name)) {
+                    LOG.warn("module {}: a module of that name from {} is already in the pipeline; both run, but names"
+                            + " should be unique", slot.name, m.bundle);
+                }
+            }
+            modules.add(slot);
+            modules.sort(PIPELINE_ORDER);
+            Plan next = newPlan();
+            publish(next);
+            awaitDatapath(next, "module " + slot.name + ": addition");
+        }
+        LOG.info("module {}: added to the pipeline as {} priority {} (from {})", slot.name,
+                slot.band.name().toLowerCase(Locale.ROOT), slot.priority, bundle);
+    }
+
+    /**
+     * Removes a module and waits (bounded) until the worker has left it and called its onStop.
+     *
+     * @param module the module
+     */
+    void removeModule(ForwardingModule module) {
+        String name = null;
+        synchronized (lock) {
+            for (int i = 0; i < modules.size(); i++) {
+                if (modules.get(i).module == module) {
+                    name = modules.remove(i).name;
+                    break;
+                }
+            }
+            if (name == null) {
+                return;
+            }
+            Plan next = newPlan();
+            publish(next);
+            awaitDatapath(next, "module " + name + ": removal");
+        }
+        LOG.info("module {}: removed from the pipeline", name);
+    }
+
+    // ---- ports ---------------------------------------------------------------------------------------------------
+
+    @Override
+    public PortInfo addPort(PortConfig config) {
+        Objects.requireNonNull(config, "config");
+        synchronized (lock) {
+            if (byName.containsKey(config.name())) {
+                throw new IllegalArgumentException("port " + config.name() + " is already a switch port");
+            }
+            if (config.vnetHdr()) {
+                throw new IllegalArgumentException("port " + config.name() + ": the datapath does not support the"
+                        + " virtio-net header (vnetHdr); add the port without it");
+            }
+            checkMtu(config.name(), config.mtu());
+            int number = freeNumber();
+            if (number < 0) {
+                throw new IllegalStateException("cannot add port " + config.name() + ": the switch has "
+                        + PortSet.CAPACITY + " ports, the maximum; remove a port first");
+            }
+            TapPort tap = provider.open(config);
+            PortEntry entry;
+            try {
+                if (byName.containsKey(tap.name())) {
+                    throw new IllegalArgumentException("port " + tap.name() + " is already a switch port");
+                }
+                checkMtu(tap.name(), tap.mtu());
+                PortConfig effective = new PortConfig(tap.name(), tap.mtu(), tap.mac(), config.ipv4(), config.up(),
+                        config.persistent(), config.vnetHdr(), config.multiQueue(), config.vlan());
+                entry = new PortEntry(number, tap, effective);
+            } catch (RuntimeException e) {
+                closeQuietly(tap);
+                throw e;
+            }
+            byNumber[number] = entry;
+            byName.put(entry.name(), entry);
+            publish(newPlan());
+            Ring r = ring;
+            if (r != null) {
+                r.register(entry);
+            }
+            PortInfo info = entry.info();
+            fire(new PortEvent(PortEvent.Type.ADDED, info, null));
+            LOG.info("port {}: added as port {}", entry.name(), number);
+            return info;
+        }
+    }
+
+    private void checkMtu(String name, int mtu) {
+        if (mtu > settings.maxMtu()) {
+            throw new IllegalArgumentException("port " + name + ": MTU " + mtu + " needs slots of "
+                    + (mtu + RingSettings.L2_OVERHEAD + Frame.HEADROOM)
+                    + " bytes, but frameSize is " + settings.frameSize() + " in " + RingSettings.PID
+                    + "; raise frameSize or use MTU " + settings.maxMtu() + " or less");
+        }
+    }
+
+    private int freeNumber() {
+        for (int i = 0; i < byNumber.length; i++) {
+            if (byNumber[i] == null) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public PortInfo updatePort(PortConfig config) {
+        Objects.requireNonNull(config, "config");
+        synchronized (lock) {
+            PortEntry entry = byName.get(config.name());
+            if (entry == null) {
+                throw new IllegalArgumentException("No such port " + config.name());
+            }
+            PortConfig old = entry.config();
+            requireSame(entry, "persistent", old.persistent(), config.persistent());
+            requireSame(entry, "vnetHdr", old.vnetHdr(), config.vnetHdr());
+            requireSame(entry, "multiQueue", old.multiQueue(), config.multiQueue());
+            int mtu = config.mtu() == 0 ? old.mtu() : config.mtu();
+            checkMtu(entry.name(), mtu);
+            MacAddressChange mac = new MacAddressChange(old, config);
+            TapPort tap = entry.tap;
+            Deque<Runnable> undo = new ArrayDeque<>();
+            try {
+                if (mtu != old.mtu()) {
+                    tap.setMtu(mtu);
+                    undo.push(() -> tap.setMtu(old.mtu()));
+                }
+                if (mac.changed()) {
+                    tap.setMac(mac.next());
+                    undo.push(() -> tap.setMac(old.mac()));
+                }
+                if (!Objects.equals(old.ipv4(), config.ipv4())) {
+                    tap.setIpv4(config.ipv4());
+                    undo.push(() -> tap.setIpv4(old.ipv4()));
+                }
+                if (old.up() != config.up()) {
+                    tap.setUp(config.up());
+                    undo.push(() -> tap.setUp(old.up()));
+                }
+            } catch (PortException e) {
+                rollback(entry, undo);
+                throw e;
+            }
+            PortConfig next = new PortConfig(entry.name(), mtu, mac.next(), config.ipv4(), config.up(),
+                    old.persistent(), old.vnetHdr(), old.multiQueue(), config.vlan());
+            entry.setConfig(next);
+            if (old.up() != next.up() || old.mtu() != next.mtu()) {
+                publish(newPlan());
+            }
+            PortInfo info = entry.info();
+            fire(new PortEvent(PortEvent.Type.UPDATED, info, old));
+            return info;
+        }
+    }
+
+    private record MacAddressChange(MacAddress current, MacAddress wanted) {
+        MacAddressChange(PortConfig old, PortConfig requested) {
+            this(old.mac(), requested.mac());
+        }
+
+        boolean changed() {
+            return wanted != null && !wanted.equals(current);
+        }
+
+        MacAddress next() {
+            return wanted == null ? current : wanted;
+        }
+    }
+
+    private static void requireSame(PortEntry entry, String key, boolean current, boolean wanted) {
+        if (current != wanted) {
+            throw new IllegalArgumentException("port " + entry.name() + ": changing " + key + " from " + current
+                    + " to " + wanted + " needs the TAP to be reopened; remove the port and add it again with the new"
+                    + " setting");
+        }
+    }
+
+    private static void rollback(PortEntry entry, Deque<Runnable> undo) {
+        while (!undo.isEmpty()) {
+            try {
+                undo.pop().run();
+            } catch (PortException e) {
+                LOG.warn("port {}: rollback step failed: {}", entry.name(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void removePort(String name) {
+        synchronized (lock) {
+            PortEntry entry = byName.get(name);
+            if (entry == null) {
+                throw new IllegalArgumentException("No such port " + name);
+            }
+            Ring r = ring;
+            if (r != null) {
+                r.deregister(entry);
+            }
+            byName.remove(name);
+            byNumber[entry.number] = null;
+            Plan next = newPlan();
+            publish(next);
+            awaitDatapath(next, "port " + name + ": removal");
+            PortInfo info = entry.info();
+            closeQuietly(entry.tap);
+            fire(new PortEvent(PortEvent.Type.REMOVED, info, null));
+            LOG.info("port {}: removed (was port {})", name, entry.number);
+        }
+    }
+
+    private static void closeQuietly(TapPort tap) {
+        try {
+            tap.close();
+        } catch (RuntimeException e) {
+            LOG.warn("port {}: close failed: {}", tap.name(), e.getMessage());
+        }
+    }
+
+    @Override
+    public List<PortInfo> ports() {
+        synchronized (lock) {
+            return byName.values().stream().map(PortEntry::info).toList();
+        }
+    }
+
+    @Override
+    public Optional<PortInfo> port(String name) {
+        synchronized (lock) {
+            return Optional.ofNullable(byName.get(name)).map(PortEntry::info);
+        }
+    }
+
+    @Override
+    public String nameOf(int number) {
+        if (number < 0 || number >= PortSet.CAPACITY) {
+            return null;
+        }
+        PortEntry e = plan.ports[number];
+        return e == null ? null : e.name();
+    }
+
+    @Override
+    public void addListener(PortListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (lock) {
+            listeners.add(listener);
+            for (PortEntry e : byName.values()) {
+                notify(listener, new PortEvent(PortEvent.Type.ADDED, e.info(), null));
+            }
+        }
+    }
+
+    @Override
+    public void removeListener(PortListener listener) {
+        listeners.remove(listener);
+    }
+
+    private void fire(PortEvent event) {
+        for (PortListener l : listeners) {
+            notify(l, event);
+        }
+    }
+
+    private static void notify(PortListener listener, PortEvent event) {
+        try {
+            listener.portChanged(event);
+        } catch (RuntimeException e) {
+            LOG.warn("port {}: listener {} failed on {}: {}", event.port().name(), listener, event.type(), e.toString());
+        }
+    }
+
+    // ---- datapath status -----------------------------------------------------------------------------------------
+
+    @Override
+    public DatapathStatus status() {
+        Ring r = ring;
+        int ports = plan.portCount;
+        if (r == null) {
+            return new DatapathStatus(ports, 0, 0, 0, List.of(), 0);
+        }
+        return new DatapathStatus(ports, r.settings().ringSize(), r.occupancy(), r.publishStalls(), r.threadNames(),
+                System.currentTimeMillis() - r.startMillis());
+    }
+
+    @Override
+    public List<ModuleInfo> modules() {
+        synchronized (lock) {
+            List<ModuleInfo> out = new ArrayList<>(modules.size());
+            for (int i = 0; i < modules.size(); i++) {
+                out.add(modules.get(i).info(i + 1));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * @param reason a drop reason
+     * @return frames the datapath dropped for it since the component started
+     */
+    long drops(DropReason reason) {
+        return drops.get(reason);
+    }
+
+    // ---- plan publication ------------------------------------------------------------------------------------------
+
+    /** Caller holds the lock. */
+    private Plan newPlan() {
+        return new Plan(++generation, byNumber, modules, settings.readCapacity());
+    }
+
+    /** Caller holds the lock. */
+    private void publish(Plan next) {
+        plan = next;
+        Ring r = ring;
+        if (r != null) {
+            r.publish(next);
+        }
+    }
+
+    /** Caller holds the lock. */
+    private void awaitDatapath(Plan next, String what) {
+        Ring r = ring;
+        if (r != null && !r.quiesce(next.generation, settings.quiesceTimeoutMillis())) {
+            LOG.warn("{}: the datapath did not acknowledge within {} ms (is a module stuck?); going ahead", what,
+                    settings.quiesceTimeoutMillis());
+        }
+    }
+}

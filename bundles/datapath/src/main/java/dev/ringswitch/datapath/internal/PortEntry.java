@@ -1,0 +1,41 @@
+package dev.ringswitch.datapath.internal;
+
+import dev.ringswitch.api.port.PortConfig;
+import dev.ringswitch.api.port.PortInfo;
+import dev.ringswitch.api.port.TapPort;
+
+/**
+ * A port of the switch: its number, open TAP, configuration in effect and counters. The datapath threads use only
+ * the final fields; {@link #config} is changed by control threads under the manager's lock.
+ */
+final class PortEntry {
+
+    final int number;
+    final TapPort tap;
+    final PortStats stats = new PortStats();
+    final RateLimitedLog log;
+    private volatile PortConfig config;
+
+    PortEntry(int number, TapPort tap, PortConfig config) {
+        this.number = number;
+        this.tap = tap;
+        this.config = config;
+        this.log = new RateLimitedLog(tap.name());
+    }
+
+    String name() {
+        return tap.name();
+    }
+
+    PortConfig config() {
+        return config;
+    }
+
+    void setConfig(PortConfig value) {
+        config = value;
+    }
+
+    PortInfo info() {
+        return new PortInfo(config, number, tap.ifIndex(), stats.snapshot());
+    }
+}

@@ -1,0 +1,115 @@
+package dev.ringswitch.datapath.internal;
+
+import dev.ringswitch.api.module.Frame;
+
+/**
+ * The datapath's settings, validated, with every key and default of {@code etc/ringswitch.datapath.cfg} as a named
+ * constant (the single place for them; {@link DatapathConfig} and the cfg file repeat them).
+ *
+ * @param ringSize slots in the ring
+ * @param frameSize bytes per slot, headroom included
+ * @param ingressBatch frames read from one port per wakeup
+ * @param workerBatch largest worker batch, in frames
+ * @param waitStrategy how the worker waits
+ * @param quiesceTimeoutMillis how long a control change waits for the datapath, in milliseconds
+ * @param moduleFailureThreshold consecutive exceptions that isolate a module
+ */
+record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBatch, WaitStrategyKind waitStrategy,
+                    long quiesceTimeoutMillis, int moduleFailureThreshold) {
+
+    /** Configuration PID of the datapath. */
+    static final String PID = "ringswitch.datapath";
+
+    /** Slots in the ring. 1024 x 2 KiB = 2 MiB off-heap; ~0.5 ms of line-rate 1 GbE small frames. */
+    static final int DEFAULT_RING_SIZE = 1024;
+    /** Bytes per slot: 8 bytes of tag headroom + 2040 bytes of frame, enough for MTU 1500 plus two tags. */
+    static final int DEFAULT_FRAME_SIZE = 2048;
+    /** Frames read from one port per wakeup before the next ready port is served (fairness quantum). */
+    static final int DEFAULT_INGRESS_BATCH = 32;
+    /** Frames the worker runs through the modules at once (bounds added latency: ~64 x per-frame cost). */
+    static final int DEFAULT_WORKER_BATCH = 64;
+    /** Sleeps when idle and costs one atomic exchange per publish; see the bench README for the comparison. */
+    static final String DEFAULT_WAIT_STRATEGY = "lite-blocking";
+    /** Milliseconds a module unbind or port removal waits for the worker to acknowledge. */
+    static final long DEFAULT_QUIESCE_TIMEOUT_MILLIS = 2000;
+    /** Consecutive exceptions of one module (no successful call in between) that isolate it. */
+    static final int DEFAULT_MODULE_FAILURE_THRESHOLD = 100;
+
+    /** Smallest ring accepted. */
+    static final int MIN_RING_SIZE = 2;
+    /** Largest ring accepted (65536 x frameSize of off-heap memory). */
+    static final int MAX_RING_SIZE = 1 << 16;
+    /** Smallest slot: headroom plus a 60-byte minimum frame plus two tags, rounded up. */
+    static final int MIN_FRAME_SIZE = 128;
+    /** Largest slot: headroom plus the TUN driver's largest frame. */
+    static final int MAX_FRAME_SIZE = Frame.HEADROOM + 65536;
+    /** Ethernet header plus two 802.1Q tags: what a frame may add to the port's MTU. */
+    static final int L2_OVERHEAD = Frame.ETH_HEADER + 2 * Frame.TAG_LENGTH;
+
+    /** The defaults. */
+    static final RingSettings DEFAULTS = new RingSettings(DEFAULT_RING_SIZE, DEFAULT_FRAME_SIZE,
+            DEFAULT_INGRESS_BATCH, DEFAULT_WORKER_BATCH, WaitStrategyKind.parse(DEFAULT_WAIT_STRATEGY),
+            DEFAULT_QUIESCE_TIMEOUT_MILLIS, DEFAULT_MODULE_FAILURE_THRESHOLD);
+
+    /**
+     * Validates.
+     *
+     * @throws IllegalArgumentException naming the key, the value and the accepted range
+     */
+    RingSettings {
+        if (ringSize < MIN_RING_SIZE || ringSize > MAX_RING_SIZE || Integer.bitCount(ringSize) != 1) {
+            throw invalid("ringSize", ringSize, "a power of two in " + MIN_RING_SIZE + ".." + MAX_RING_SIZE);
+        }
+        if (frameSize < MIN_FRAME_SIZE || frameSize > MAX_FRAME_SIZE) {
+            throw invalid("frameSize", frameSize, MIN_FRAME_SIZE + ".." + MAX_FRAME_SIZE + " bytes");
+        }
+        if (ingressBatch < 1 || ingressBatch > ringSize) {
+            throw invalid("ingressBatch", ingressBatch, "1..ringSize (" + ringSize + ")");
+        }
+        if (workerBatch < 1 || workerBatch > ringSize) {
+            throw invalid("workerBatch", workerBatch, "1..ringSize (" + ringSize + ")");
+        }
+        if (quiesceTimeoutMillis < 1) {
+            throw invalid("quiesceTimeoutMillis", quiesceTimeoutMillis, "at least 1 ms");
+        }
+        if (moduleFailureThreshold < 1) {
+            throw invalid("moduleFailureThreshold", moduleFailureThreshold, "at least 1");
+        }
+    }
+
+    private static IllegalArgumentException invalid(String key, long value, String expected) {
+        return new IllegalArgumentException("invalid " + key + " " + value + " in " + PID + ": expected " + expected);
+    }
+
+    /**
+     * @param config the DS configuration
+     * @return validated settings
+     */
+    static RingSettings from(DatapathConfig config) {
+        return new RingSettings(config.ringSize(), config.frameSize(), config.ingressBatch(), config.workerBatch(),
+                WaitStrategyKind.parse(config.waitStrategy()), config.quiesceTimeoutMillis(),
+                config.moduleFailureThreshold());
+    }
+
+    /** @return the largest frame a slot holds, in bytes */
+    int readCapacity() {
+        return frameSize - Frame.HEADROOM;
+    }
+
+    /** @return the largest port MTU the slots carry with two tags */
+    int maxMtu() {
+        return readCapacity() - L2_OVERHEAD;
+    }
+
+    /** @return whether a ring built with {@code other} would differ (needs a ring restart) */
+    boolean ringDiffers(RingSettings other) {
+        return ringSize != other.ringSize || frameSize != other.frameSize || ingressBatch != other.ingressBatch
+                || workerBatch != other.workerBatch || waitStrategy != other.waitStrategy;
+    }
+
+    /** @return the settings in cfg syntax, for the Started line */
+    String describe() {
+        return "ringSize=" + ringSize + ", frameSize=" + frameSize + ", ingressBatch=" + ingressBatch
+                + ", workerBatch=" + workerBatch + ", waitStrategy=" + waitStrategy.label();
+    }
+}
