@@ -3,7 +3,9 @@ package dev.ringswitch.api.module;
 import java.util.Locale;
 
 /**
- * Why a frame was dropped. Counted per port and reason; the label is the Prometheus {@code reason} label.
+ * Why a frame was dropped. Counted per port and reason; the label is the Prometheus {@code reason} label. Most
+ * reasons apply on ingress (the frame is dropped for every port); {@link #LINK_DOWN}, {@link #QUEUE_FULL},
+ * {@link #IO_ERROR} and {@link #MODULE_ERROR} (a tagging module that threw) also apply to one egress port.
  */
 public enum DropReason {
     /** Shorter than an Ethernet header (14 bytes). */
@@ -30,7 +32,32 @@ public enum DropReason {
     /** Dropped by a module's policy. */
     POLICY,
     /** No egress port left after every module ran. */
-    NO_EGRESS;
+    NO_EGRESS,
+    /**
+     * Lost before the switch read it: the port's kernel queue overflowed while ingress had stopped reading because
+     * the ring was full (or the switch fell behind). Counted by the kernel, not by the datapath.
+     *
+     * @since 1.2
+     */
+    RING_FULL,
+    /**
+     * Not written because the egress port is down: administratively, or the kernel refused the write with EIO.
+     *
+     * @since 1.2
+     */
+    LINK_DOWN,
+    /**
+     * Not written because the egress port's kernel queue was full (the write would have blocked).
+     *
+     * @since 1.2
+     */
+    QUEUE_FULL,
+    /**
+     * Not written because the write failed with an unexpected error; also counted as a port error.
+     *
+     * @since 1.2
+     */
+    IO_ERROR;
 
     /** @return the lower-case label, e.g. {@code vlan_not_allowed} */
     public String label() {

@@ -5,7 +5,7 @@
  * ring slot's {@link dev.ringswitch.api.module.Frame} in place.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.ringswitch.api.module;
 
 import org.osgi.annotation.bundle.Export;
