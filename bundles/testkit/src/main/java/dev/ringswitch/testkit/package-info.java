@@ -3,7 +3,8 @@
  * ({@link dev.ringswitch.testkit.Privileges}), in-memory ports over off-heap queues
  * ({@link dev.ringswitch.testkit.InMemoryPortProvider}, {@link dev.ringswitch.testkit.InMemoryTapPort},
  * {@link dev.ringswitch.testkit.InMemoryReadinessSelector}) and frame crafting and inspection
- * ({@link dev.ringswitch.testkit.FrameBuilder}, {@link dev.ringswitch.testkit.Frames}), and service fakes
+ * ({@link dev.ringswitch.testkit.FrameBuilder}, {@link dev.ringswitch.testkit.Frames}), network namespaces as hosts
+ * behind real TAP ports ({@link dev.ringswitch.testkit.NetworkNamespace}) and service fakes
  * ({@link dev.ringswitch.testkit.FakePortService}).
  */
 package dev.ringswitch.testkit;
