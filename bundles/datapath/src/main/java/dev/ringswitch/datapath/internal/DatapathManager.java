@@ -3,6 +3,8 @@ package dev.ringswitch.datapath.internal;
 import dev.ringswitch.api.datapath.DatapathService;
 import dev.ringswitch.api.datapath.DatapathStatus;
 import dev.ringswitch.api.datapath.ModuleInfo;
+import dev.ringswitch.api.datapath.ModuleTiming;
+import dev.ringswitch.api.datapath.PortDropCounters;
 import dev.ringswitch.api.module.DropReason;
 import dev.ringswitch.api.module.ForwardingModule;
 import dev.ringswitch.api.module.Frame;
@@ -196,6 +198,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
             RingSettings old = settings;
             settings = next;
             if (!old.ringDiffers(next) || ring == null) {
+                publish(newPlan());
                 return;
             }
             for (PortEntry e : byName.values()) {
@@ -568,6 +571,24 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
         }
     }
 
+    @Override
+    public List<PortDropCounters> portDrops() {
+        synchronized (lock) {
+            return byName.values().stream().map(e -> e.stats.dropCounters(e.name(), e.number)).toList();
+        }
+    }
+
+    @Override
+    public List<ModuleTiming> moduleTimings() {
+        synchronized (lock) {
+            List<ModuleTiming> out = new ArrayList<>(modules.size());
+            for (int i = 0; i < modules.size(); i++) {
+                out.add(modules.get(i).timing(i + 1));
+            }
+            return out;
+        }
+    }
+
     /**
      * @param reason a drop reason
      * @return frames the datapath dropped for it since the component started
@@ -580,7 +601,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
 
     /** Caller holds the lock. */
     private Plan newPlan() {
-        return new Plan(++generation, byNumber, modules, settings.readCapacity());
+        return new Plan(++generation, byNumber, modules, settings.readCapacity(), settings.moduleFailureThreshold());
     }
 
     /** Caller holds the lock. */

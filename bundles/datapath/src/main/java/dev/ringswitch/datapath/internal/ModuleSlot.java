@@ -1,6 +1,7 @@
 package dev.ringswitch.datapath.internal;
 
 import dev.ringswitch.api.datapath.ModuleInfo;
+import dev.ringswitch.api.datapath.ModuleTiming;
 import dev.ringswitch.api.module.Band;
 import dev.ringswitch.api.module.EgressTagging;
 import dev.ringswitch.api.module.ForwardingModule;
@@ -9,6 +10,8 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,6 +30,9 @@ final class ModuleSlot {
     private static final VarHandle EXCEPTIONS;
     private static final VarHandle NANOS;
     private static final VarHandle FAILED;
+    private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
+    /** {@link ModuleTiming#BOUNDS_NANOS} unboxed, for the worker. */
+    private static final long[] BOUNDS = ModuleTiming.BOUNDS_NANOS.stream().mapToLong(Long::longValue).toArray();
 
     static {
         try {
@@ -57,6 +63,8 @@ final class ModuleSlot {
     private long exceptions;
     private long nanos;
     private boolean failed;
+    /** Frames per time bucket (mean per-frame time of their batch); worker-written, index as in ModuleTiming. */
+    private final long[] buckets = new long[BOUNDS.length + 1];
 
     /** Worker thread only: whether onStart ran and onStop has not. */
     boolean started;
@@ -117,6 +125,29 @@ final class ModuleSlot {
             DROPS.setOpaque(this, drops + batchDrops);
         }
         NANOS.setOpaque(this, nanos + batchNanos);
+        if (batchFrames > 0) {
+            long perFrame = batchNanos / batchFrames;
+            int b = 0;
+            while (b < BOUNDS.length && perFrame > BOUNDS[b]) {
+                b++;
+            }
+            ELEMENT.setOpaque(buckets, b, buckets[b] + batchFrames);
+        }
+    }
+
+    /**
+     * @param position the 1-based place in the pipeline
+     * @return the processing-time histogram
+     */
+    ModuleTiming timing(int position) {
+        List<Long> counts = new ArrayList<>(buckets.length);
+        long count = 0;
+        for (int i = 0; i < buckets.length; i++) {
+            long n = (long) ELEMENT.getOpaque(buckets, i);
+            counts.add(n);
+            count += n;
+        }
+        return new ModuleTiming(name, position, counts, count, (long) NANOS.getOpaque(this));
     }
 
     /**

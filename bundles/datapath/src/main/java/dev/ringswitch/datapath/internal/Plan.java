@@ -14,7 +14,8 @@ import java.util.List;
 final class Plan {
 
     /** No ports, no modules. */
-    static final Plan EMPTY = new Plan(0, new PortEntry[PortSet.CAPACITY], List.of(), 0);
+    static final Plan EMPTY = new Plan(0, new PortEntry[PortSet.CAPACITY], List.of(), 0,
+            RingSettings.DEFAULT_MODULE_FAILURE_THRESHOLD);
 
     final long generation;
     /** Index = port number; {@code null} for a free number. */
@@ -28,6 +29,8 @@ final class Plan {
     /** The first module in the pipeline that implements EgressTagging, or {@code null}. */
     final ModuleSlot tagger;
     final int portCount;
+    /** Consecutive exceptions that isolate a module (moduleFailureThreshold). */
+    final int failureThreshold;
 
     /**
      * @param generation the change number
@@ -35,9 +38,12 @@ final class Plan {
      * @param pipeline modules in run order
      * @param unknownPortMaxFrame the largest frame accepted from a number no longer in the table (frames still in
      *                            flight from a port just removed)
+     * @param failureThreshold consecutive exceptions that isolate a module
      */
-    Plan(long generation, PortEntry[] ports, List<ModuleSlot> pipeline, int unknownPortMaxFrame) {
+    Plan(long generation, PortEntry[] ports, List<ModuleSlot> pipeline, int unknownPortMaxFrame,
+         int failureThreshold) {
         this.generation = generation;
+        this.failureThreshold = failureThreshold;
         this.ports = Arrays.copyOf(ports, PortSet.CAPACITY);
         int count = 0;
         for (int i = 0; i < this.ports.length; i++) {

@@ -1,15 +1,20 @@
 package dev.ringswitch.datapath.internal;
 
+import dev.ringswitch.api.datapath.PortDropCounters;
+import dev.ringswitch.api.module.DropReason;
 import dev.ringswitch.api.port.PortCounters;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * One port's datapath counters. Each counter has exactly one writer: the ingress thread owns the rx group, the worker
  * owns the drop and tx group. A writer reads its own field plainly and publishes with an opaque store (no fence, no
  * lock: a plain {@code mov} on x86); control threads read with opaque loads and may see values that lag by a batch.
- * Padding keeps the two groups on different cache lines so the threads do not false-share.
+ * Padding keeps the two groups on different cache lines so the threads do not false-share. Drops are also counted
+ * by {@link DropReason} (worker-written arrays indexed by ordinal), for {@link PortDropCounters}.
  */
 @SuppressWarnings("unused")
 final class PortStats {
@@ -20,6 +25,10 @@ final class PortStats {
     private static final VarHandle TX_PACKETS;
     private static final VarHandle TX_BYTES;
     private static final VarHandle TX_DROPS;
+    private static final VarHandle RX_ERRORS;
+    private static final VarHandle TX_ERRORS;
+    private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final DropReason[] REASONS = DropReason.values();
 
     static {
         try {
@@ -30,6 +39,8 @@ final class PortStats {
             TX_PACKETS = lookup.findVarHandle(PortStats.class, "txPackets", long.class);
             TX_BYTES = lookup.findVarHandle(PortStats.class, "txBytes", long.class);
             TX_DROPS = lookup.findVarHandle(PortStats.class, "txDrops", long.class);
+            RX_ERRORS = lookup.findVarHandle(PortStats.class, "rxErrors", long.class);
+            TX_ERRORS = lookup.findVarHandle(PortStats.class, "txErrors", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -39,12 +50,16 @@ final class PortStats {
     // Written by the ingress thread.
     private long rxPackets;
     private long rxBytes;
+    private long rxErrors;
     private long p10, p11, p12, p13, p14, p15, p16, p17;
     // Written by the worker thread.
     private long rxDrops;
     private long txPackets;
     private long txBytes;
     private long txDrops;
+    private long txErrors;
+    private final long[] rxByReason = new long[REASONS.length];
+    private final long[] txByReason = new long[REASONS.length];
     private long p20, p21, p22, p23, p24, p25, p26, p27;
 
     /** Ingress thread only. @param bytes the frame length */
@@ -53,9 +68,16 @@ final class PortStats {
         RX_BYTES.setOpaque(this, rxBytes + bytes);
     }
 
-    /** Worker thread only: a frame from this port was dropped. */
-    void rxDropped() {
+    /** Ingress thread only: a read failed with an error. */
+    void rxError() {
+        RX_ERRORS.setOpaque(this, rxErrors + 1);
+    }
+
+    /** Worker thread only: a frame from this port was dropped. @param reason why */
+    void rxDropped(DropReason reason) {
         RX_DROPS.setOpaque(this, rxDrops + 1);
+        int i = reason.ordinal();
+        ELEMENT.setOpaque(rxByReason, i, rxByReason[i] + 1);
     }
 
     /** Worker thread only. @param bytes the frame length */
@@ -64,9 +86,37 @@ final class PortStats {
         TX_BYTES.setOpaque(this, txBytes + bytes);
     }
 
-    /** Worker thread only: a frame for this port could not be written. */
-    void txDropped() {
+    /** Worker thread only: a frame for this port could not be written. @param reason why */
+    void txDropped(DropReason reason) {
         TX_DROPS.setOpaque(this, txDrops + 1);
+        int i = reason.ordinal();
+        ELEMENT.setOpaque(txByReason, i, txByReason[i] + 1);
+    }
+
+    /** Worker thread only: a write failed with an unexpected error (also a tx drop). */
+    void txError() {
+        TX_ERRORS.setOpaque(this, txErrors + 1);
+    }
+
+    /**
+     * @param name the port name
+     * @param number the port number
+     * @return the drop and error counters by reason; any thread
+     */
+    PortDropCounters dropCounters(String name, int number) {
+        return new PortDropCounters(name, number, byReason(rxByReason), byReason(txByReason),
+                (long) RX_ERRORS.getOpaque(this), (long) TX_ERRORS.getOpaque(this));
+    }
+
+    private static Map<DropReason, Long> byReason(long[] counts) {
+        Map<DropReason, Long> out = new EnumMap<>(DropReason.class);
+        for (DropReason r : REASONS) {
+            long n = (long) ELEMENT.getOpaque(counts, r.ordinal());
+            if (n != 0) {
+                out.put(r, n);
+            }
+        }
+        return out;
     }
 
     /** @return a snapshot; any thread */

@@ -219,28 +219,42 @@ final class Ring {
     // ---- ingress thread ------------------------------------------------------------------------------------------
 
     private void ingress() {
+        RateLimitedLog errors = new RateLimitedLog("ringswitch-ingress");
         while (running) {
-            Plan p = plan;
-            if (barrierRequested > barrierGeneration && claim()) {
-                publishBarrier(p.generation);
-            }
-            if (stalled) {
-                awaitCapacity();
-                continue;
-            }
-            int n = selector.select(ready, SELECT_TIMEOUT_MILLIS);
-            if (n <= 0) {
-                continue;
-            }
-            int first = Math.floorMod(rotation++, n);
-            for (int i = 0; i < n && !stalled; i++) {
-                PortEntry e = p.ports[ready[(first + i) % n]];
-                if (e != null) {
-                    readBurst(e);
+            try {
+                ingressRound();
+            } catch (RuntimeException e) {
+                // A bug or a failing selector must not end ingress, and with it the switch; back off and retry.
+                if (errors.allow()) {
+                    LOG.error("ringswitch-ingress: unexpected exception; continuing", e);
                 }
+                LockSupport.parkNanos(STALL_PARK_NANOS);
             }
         }
         publishFilled();
+    }
+
+    /** One wakeup: adopt the plan, serve a barrier request, wait for ready ports and read them. */
+    private void ingressRound() {
+        Plan p = plan;
+        if (barrierRequested > barrierGeneration && claim()) {
+            publishBarrier(p.generation);
+        }
+        if (stalled) {
+            awaitCapacity();
+            return;
+        }
+        int n = selector.select(ready, SELECT_TIMEOUT_MILLIS);
+        if (n <= 0) {
+            return;
+        }
+        int first = Math.floorMod(rotation++, n);
+        for (int i = 0; i < n && !stalled; i++) {
+            PortEntry e = p.ports[ready[(first + i) % n]];
+            if (e != null) {
+                readBurst(e);
+            }
+        }
     }
 
     /** Claims a slot if none is claimed; on a full ring, records the stall. */
@@ -281,6 +295,7 @@ final class Ring {
                 length = tap.read(slot.frame.buffer(), Frame.readOffset(), capacity);
             } catch (PortException ex) {
                 // A port that errors would be reported readable forever: stop watching it until it is re-added.
+                e.stats.rxError();
                 selector.deregister(tap);
                 e.log.warn(LOG, "read failed, no longer reading from this port; remove and add it again", ex,
                         false);

@@ -42,7 +42,6 @@ final class Worker implements EventHandler<Slot> {
 
     private final Ring ring;
     private final DropCounters drops;
-    private final int failureThreshold;
     private final Frame[] batch;
     private int count;
     private Plan current;
@@ -53,7 +52,6 @@ final class Worker implements EventHandler<Slot> {
     Worker(Ring ring, RingSettings settings, DropCounters drops) {
         this.ring = ring;
         this.drops = drops;
-        this.failureThreshold = settings.moduleFailureThreshold();
         this.batch = new Frame[settings.workerBatch()];
     }
 
@@ -108,7 +106,7 @@ final class Worker implements EventHandler<Slot> {
         drops.add(reason);
         PortEntry in = current.ports[f.ingressPort()];
         if (in != null) {
-            in.stats.rxDropped();
+            in.stats.rxDropped(reason);
         }
     }
 
@@ -121,6 +119,7 @@ final class Worker implements EventHandler<Slot> {
                 }
             }
         }
+        current = next;
         for (ModuleSlot m : next.modules) {
             if (!m.started && !m.isFailed()) {
                 m.started = true;
@@ -128,11 +127,10 @@ final class Worker implements EventHandler<Slot> {
                     m.module.onStart();
                     m.succeeded();
                 } catch (Throwable t) {
-                    m.threw(t, "onStart", failureThreshold);
+                    m.threw(t, "onStart", next.failureThreshold);
                 }
             }
         }
-        current = next;
         ACKED.setRelease(this, next.generation);
     }
 
@@ -142,7 +140,7 @@ final class Worker implements EventHandler<Slot> {
             try {
                 m.module.onStop();
             } catch (Throwable t) {
-                m.threw(t, "onStop", failureThreshold);
+                m.threw(t, "onStop", current.failureThreshold);
             }
         }
     }
@@ -178,7 +176,7 @@ final class Worker implements EventHandler<Slot> {
         try {
             module.onBatchStart();
         } catch (Throwable t) {
-            m.threw(t, "onBatchStart", failureThreshold);
+            m.threw(t, "onBatchStart", current.failureThreshold);
         }
         int dropped = 0;
         int seen = 0;
@@ -191,7 +189,7 @@ final class Worker implements EventHandler<Slot> {
                 m.succeeded();
             } catch (Throwable t) {
                 f.drop(DropReason.MODULE_ERROR);
-                m.threw(t, "process", failureThreshold);
+                m.threw(t, "process", current.failureThreshold);
             }
             if (!wasDropped && f.isDropped()) {
                 dropped++;
@@ -200,7 +198,7 @@ final class Worker implements EventHandler<Slot> {
         try {
             module.onBatchEnd();
         } catch (Throwable t) {
-            m.threw(t, "onBatchEnd", failureThreshold);
+            m.threw(t, "onBatchEnd", current.failureThreshold);
         }
         m.account(seen, dropped, System.nanoTime() - start);
         if (m.isFailed()) {
@@ -222,7 +220,7 @@ final class Worker implements EventHandler<Slot> {
             drops.add(f.dropReason());
             PortEntry entry = p.ports[in];
             if (entry != null) {
-                entry.stats.rxDropped();
+                entry.stats.rxDropped(f.dropReason());
             }
             return;
         }
@@ -232,7 +230,7 @@ final class Worker implements EventHandler<Slot> {
                 continue;
             }
             if (!p.up.contains(port)) {
-                out.stats.txDropped();
+                out.stats.txDropped(DropReason.LINK_DOWN);
             } else {
                 writeTagged(f, out, p.tagger);
             }
@@ -245,8 +243,8 @@ final class Worker implements EventHandler<Slot> {
             try {
                 tci = tagger.tagging.egressTci(f, out.number);
             } catch (Throwable t) {
-                tagger.threw(t, "egressTci", failureThreshold);
-                out.stats.txDropped();
+                tagger.threw(t, "egressTci", current.failureThreshold);
+                out.stats.txDropped(DropReason.MODULE_ERROR);
                 return;
             }
         }
@@ -257,7 +255,7 @@ final class Worker implements EventHandler<Slot> {
         try {
             f.pushTag(tci);
         } catch (IllegalStateException e) {
-            out.stats.txDropped();
+            out.stats.txDropped(DropReason.MALFORMED);
             out.log.warn(LOG, "cannot tag frame from port " + f.ingressPort(), e, false);
             return;
         }
@@ -270,13 +268,16 @@ final class Worker implements EventHandler<Slot> {
         try {
             int written = tap.write(f.buffer(), f.offset(), f.length());
             if (written == TapPort.WOULD_BLOCK) {
-                out.stats.txDropped();
+                out.stats.txDropped(DropReason.QUEUE_FULL);
             } else {
                 out.stats.sent(written);
             }
         } catch (PortException e) {
-            out.stats.txDropped();
-            if (e.errno() != EIO) {
+            if (e.errno() == EIO) {
+                out.stats.txDropped(DropReason.LINK_DOWN);
+            } else {
+                out.stats.txDropped(DropReason.IO_ERROR);
+                out.stats.txError();
                 out.log.warn(LOG, "write failed", e, false);
             }
         }

@@ -1,5 +1,6 @@
 package dev.ringswitch.datapath.internal;
 
+import dev.ringswitch.api.datapath.PortDropCounters;
 import dev.ringswitch.api.module.Band;
 import dev.ringswitch.api.module.DropReason;
 import dev.ringswitch.api.module.EgressTagging;
@@ -54,6 +55,13 @@ class ForwardingTest extends SwitchTestBase {
         assertEquals(1, fx.host(1).awaitEgress(1, WAIT).size());
         assertTrue(fx.host(2).drainEgress().isEmpty());
         assertEquals(0, fx.host(2).egressFrames());
+        fx.datapath.addModule(new TestModule("to-all", Band.DIRECTOR, 0, f -> f.egress().add(2)), "test/1");
+        assertTrue(fx.host(0).inject(FrameBuilder.ethernet().build()));
+        Traffic.await("link_down tx drop", () -> fx.datapath.portDrops().get(2).txDrops(DropReason.LINK_DOWN) == 1,
+                WAIT);
+        assertEquals(1, fx.datapath.port("rsd2").orElseThrow().counters().txDrops());
+        fx.datapath.modules().forEach(m -> assertEquals(0, m.exceptions()));
+        fx.host(1).drainEgress();
         fx.datapath.updatePort(fx.datapath.port("rsd2").orElseThrow().config().withUp(true));
         assertTrue(fx.host(0).inject(FrameBuilder.ethernet().build()));
         assertEquals(1, fx.host(2).awaitEgress(1, WAIT).size(), "flooded again once up");
@@ -75,6 +83,12 @@ class ForwardingTest extends SwitchTestBase {
         in.inject(FrameBuilder.ethernet().build());
         Traffic.await("no_egress drop", () -> fx.datapath.drops(DropReason.NO_EGRESS) == 1, WAIT);
         assertEquals(3, fx.datapath.port("rsd0").orElseThrow().counters().rxDrops());
+        PortDropCounters byReason = fx.datapath.portDrops().getFirst();
+        assertEquals("rsd0", byReason.port());
+        assertEquals(1, byReason.rxDrops(DropReason.RUNT));
+        assertEquals(1, byReason.rxDrops(DropReason.TOO_LONG));
+        assertEquals(1, byReason.rxDrops(DropReason.NO_EGRESS));
+        assertEquals(0, byReason.rxErrors());
     }
 
     @Test

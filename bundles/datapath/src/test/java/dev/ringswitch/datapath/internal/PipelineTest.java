@@ -1,6 +1,7 @@
 package dev.ringswitch.datapath.internal;
 
 import dev.ringswitch.api.datapath.ModuleInfo;
+import dev.ringswitch.api.datapath.ModuleTiming;
 import dev.ringswitch.api.module.Band;
 import dev.ringswitch.api.module.DropReason;
 import dev.ringswitch.datapath.internal.support.TestModule;
@@ -110,6 +111,11 @@ class PipelineTest extends SwitchTestBase {
         assertEquals(10, info.exceptions());
         assertEquals(10, info.drops());
         assertEquals(ModuleInfo.State.ACTIVE, info.state(), "a module failing now and then is not isolated");
+        ModuleTiming timing = fx.datapath.moduleTimings().getFirst();
+        assertEquals("flaky", timing.name());
+        assertEquals(30, timing.count());
+        assertEquals(30, timing.bucketCounts().stream().mapToLong(Long::longValue).sum());
+        assertTrue(timing.sumNanos() > 0);
         Traffic.await("observer saw every frame", () -> after.processed.get() == 30, WAIT);
     }
 
@@ -133,6 +139,21 @@ class PipelineTest extends SwitchTestBase {
         assertEquals(10, broken.processed.get());
         fx.datapath.removeModule(broken);
         assertEquals(1, broken.stops.get(), "no second onStop for an isolated module");
+    }
+
+    @Test
+    void shouldApplyNewFailureThresholdWithoutRingRestart() {
+        fx = new SwitchFixture(SwitchFixture.settings(), 2);
+        fx.datapath.reconfigure(SwitchFixture.withThreshold(3));
+        fx.datapath.addModule(new TestModule("broken", Band.DIRECTOR, 0, f -> {
+            throw new UnsupportedOperationException("always");
+        }), "test/1");
+        for (int seq = 0; seq < 3; seq++) {
+            Traffic.inject(fx.host(0), Traffic.frame(0x0200_0000_0001L, seq, 64));
+        }
+        Traffic.await("isolation after 3", () -> fx.datapath.modules().getFirst().state() == ModuleInfo.State.FAILED,
+                WAIT);
+        assertEquals(3, fx.datapath.modules().getFirst().exceptions());
     }
 
     @Test
