@@ -119,7 +119,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Control state (ports by name and number, the module list, listeners, the ring reference) is guarded by
  * {@link #lock}; everything the datapath threads read is in the published plan or written by exactly one of them:
  * rx counters by ingress, drop and tx counters and module counters by the worker, each with opaque stores read by
- * control threads with opaque loads (values may lag by a batch, never tear).
+ * control threads with opaque loads (values may lag by a batch, never tear). Besides the api's
+ * {@link dev.ringswitch.api.port.PortCounters}, each port counts its drops by {@link DropReason} (rx: runt, too long
+ * and every pipeline drop; tx: link down, queue full, I/O error, tagging module error) and its read and write errors,
+ * and each module a histogram of its per-frame time (the mean of each batch), for {@link #portDrops()} and
+ * {@link #moduleTimings()}.
  *
  * <h3>Configuration</h3>
  * PID {@value RingSettings#PID}, keys and defaults in {@link RingSettings}. A change of ring settings restarts the
