@@ -86,7 +86,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * handled wholly under one plan: a module added or removed takes effect at a batch boundary and no frame is lost or
  * half-processed. When the control thread must know that the old plan is no longer in use (unbinding a module: DS
  * may unload its classes as soon as unbind returns; removing a port: its fd is about to be closed and its number
- * reused; binding a module, so that its onStart has run and it is active when bind returns), it asks ingress for a <em>barrier</em>: a frameless slot published after ingress adopted the new plan.
+ * reused; binding a module, so that its onStart has run and it is active when bind returns), it asks ingress for a
+ * <em>barrier</em>: a frameless slot published after ingress adopted the new plan.
  * Once the worker's sequence passes the barrier, every frame read under the old plan has been written out, the
  * leaving module's {@code onStop} has run on the worker thread, and neither thread can touch the old module or port
  * again. Barriers ride the ring like frames, so this also works on an idle switch (the barrier wakes the worker) and
@@ -209,7 +210,8 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
                 if (e.config().mtu() > next.maxMtu()) {
                     settings = old;
                     throw new IllegalArgumentException("frameSize " + next.frameSize() + " in " + RingSettings.PID
-                            + " is too small for port " + e.name() + " (MTU " + e.config().mtu() + "): it needs at least "
+                            + " is too small for port " + e.name() + " (MTU " + e.config().mtu()
+                            + "): it needs at least "
                             + (e.config().mtu() + RingSettings.L2_OVERHEAD + Frame.HEADROOM));
                 }
             }
@@ -547,7 +549,8 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
         try {
             listener.portChanged(event);
         } catch (RuntimeException e) {
-            LOG.warn("port {}: listener {} failed on {}: {}", event.port().name(), listener, event.type(), e.toString());
+            LOG.warn("port {}: listener {} failed on {}: {}", event.port().name(), listener, event.type(),
+                    e.toString());
         }
     }
 

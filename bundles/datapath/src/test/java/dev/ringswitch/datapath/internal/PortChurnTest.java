@@ -128,7 +128,8 @@ class PortChurnTest extends SwitchTestBase {
         fx.provider.failNextOpen(new PortException.PermissionDenied("rsdz", "open(/dev/net/tun)", 1, "denied"));
         assertThrows(PortException.PermissionDenied.class, () -> fx.datapath.addPort(PortConfig.of("rsdz")));
         assertEquals(1, fx.datapath.ports().size());
-        assertThrows(IllegalArgumentException.class, () -> fx.datapath.addPort(PortConfig.of("rsdv").withVnetHdr(true)));
+        assertThrows(IllegalArgumentException.class,
+                () -> fx.datapath.addPort(PortConfig.of("rsdv").withVnetHdr(true)));
         assertEquals(1, fx.datapath.addPort(PortConfig.of("rsd%d")).number());
         assertTrue(fx.datapath.port("rsd1").isPresent(), "pattern resolved to the kernel's name");
     }
