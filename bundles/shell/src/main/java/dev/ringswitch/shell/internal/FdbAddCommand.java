@@ -1,0 +1,40 @@
+package dev.ringswitch.shell.internal;
+
+import dev.ringswitch.api.fdb.FdbService;
+import dev.ringswitch.api.net.MacAddress;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+import java.io.PrintStream;
+
+/**
+ * {@code ringswitch:fdb-add}: pins a station to a port with a static entry, which never ages and is never moved by
+ * traffic.
+ */
+@Service
+@Command(scope = "ringswitch", name = "fdb-add", description = "Adds a static MAC entry")
+public class FdbAddCommand extends RingSwitchCommand {
+
+    @Argument(index = 0, name = "mac", required = true, description = "The station's unicast MAC address")
+    String mac;
+
+    @Option(name = "--vlan", description = "The VLAN (0..4094; default 0 = no VLAN, for a switch without VLANs)")
+    int vlan;
+
+    @Option(name = "--port", required = true, description = "The port the station sits behind")
+    @Completion(PortNameCompleter.class)
+    String port;
+
+    @Reference(optional = true)
+    FdbService fdb;
+
+    @Override
+    void run(PrintStream out) {
+        FdbService service = require(fdb, Modules.L2, Modules.L2_FEATURE);
+        service.addStatic(MacAddress.parse(mac), vlan, port);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.ringswitch.shell.internal;
+
+import dev.ringswitch.api.port.PortConfig;
+import dev.ringswitch.api.port.PortCounters;
+import dev.ringswitch.api.port.PortInfo;
+import dev.ringswitch.api.port.PortService;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+import java.io.PrintStream;
+
+/**
+ * {@code ringswitch:port-list}: the switch's ports with their settings and the datapath's counters.
+ */
+@Service
+@Command(scope = "ringswitch", name = "port-list", description = "Lists the switch's ports")
+public class PortListCommand extends ListingCommand {
+
+    @Reference
+    PortService ports;
+
+    @Override
+    void run(PrintStream out) {
+        Table table = new Table()
+                .column("name", "Name")
+                .number("number", "Port")
+                .number("ifIndex", "Ifindex")
+                .column("state", "State")
+                .number("mtu", "MTU")
+                .column("mac", "MAC")
+                .column("address", "Address")
+                .column("vlan", "VLAN")
+                .number("rxPackets", "RX packets")
+                .number("txPackets", "TX packets")
+                .number("drops", "Drops")
+                .whenEmpty("No ports: add one with ringswitch:port-add NAME");
+        for (PortInfo port : ports.ports()) {
+            PortConfig c = port.config();
+            PortCounters n = port.counters();
+            table.row(port.name(), port.number(), port.ifIndex(), c.up() ? "up" : "down", c.mtu(), c.mac(),
+                    c.ipv4(), c.vlan().describe(), n.rxPackets(), n.txPackets(), n.rxDrops() + n.txDrops());
+        }
+        table.print(out, json);
+    }
+}
