@@ -11,9 +11,9 @@ import java.lang.invoke.VarHandle;
  *
  * <h2>Design</h2>
  * The datapath already counts everything it reads, writes and drops, per port and reason (see
- * {@link dev.ringswitch.api.datapath.DatapathService#portDrops()}); counting those again here would cost a second set of
- * stores per frame and could only disagree. This class counts the rest, from {@link #count}, called by the observer
- * for every frame after the advisors and directors decided:
+ * {@link dev.ringswitch.api.datapath.DatapathService#portDrops()}); counting those again here would cost a second
+ * set of stores per frame and could only disagree. This class counts the rest, from {@link #count}, called by the
+ * observer for every frame after the advisors and directors decided:
  * <ul>
  *   <li>per VLAN, frames and bytes of every frame that is not dropped and still has an egress port other than its
  *       ingress port (one the datapath would otherwise drop as {@code no_egress} is not switched);</li>
