@@ -1,0 +1,93 @@
+package dev.ringswitch.tap.internal;
+
+import dev.ringswitch.api.port.PortConfig;
+import dev.ringswitch.api.port.PortException;
+import dev.ringswitch.api.port.PortProvider;
+import dev.ringswitch.api.port.ReadinessSelector;
+import dev.ringswitch.api.port.TapPort;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@link PortProvider} over {@code /dev/net/tun}: opens TAP ports and epoll selectors through Panama FFM.
+ *
+ * <p>It keeps track of what it opened: ports and selectors remove themselves when closed, and whatever is still open
+ * when the component is deactivated (the bundle stops) is closed then, so that stopping the bundle leaks no fd and
+ * leaves no non-persistent interface behind.
+ *
+ * <p>Outside OSGi (the datapath's plain JUnit tests use it as a test-scoped dependency) construct it with
+ * {@code new TapPortProvider()} and call {@link #deactivate()} when done; {@link #activate()} only logs.
+ */
+@Component(service = PortProvider.class)
+public class TapPortProvider implements PortProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TapPortProvider.class);
+
+    private final Set<NativeTapPort> ports = ConcurrentHashMap.newKeySet();
+    private final Set<EpollReadinessSelector> selectors = ConcurrentHashMap.newKeySet();
+
+    /** Creates a provider; usable without a framework. */
+    public TapPortProvider() {
+    }
+
+    /** Logs that the provider is available. */
+    @Activate
+    public void activate() {
+        LOG.info("Started");
+    }
+
+    /** Closes every port and selector this provider opened that is still open. */
+    @Deactivate
+    public void deactivate() {
+        List<NativeTapPort> open = List.copyOf(ports);
+        for (NativeTapPort port : open) {
+            port.close();
+        }
+        for (EpollReadinessSelector selector : List.copyOf(selectors)) {
+            selector.close();
+        }
+        LOG.info("Stopped ({} open port(s) closed)", open.size());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if the name is invalid; nothing was done
+     * @throws PortException.PermissionDenied without CAP_NET_ADMIN or /dev/net/tun
+     * @throws PortException.NameInUse if another process or device holds the name
+     */
+    @Override
+    public TapPort open(PortConfig config) {
+        Objects.requireNonNull(config, "port config");
+        NativeTapPort port = NativeTapPort.open(config, this::closed);
+        ports.add(port);
+        LOG.info("{}: opened (ifindex {}, flags 0x{}{})", port.name(), port.ifIndex(),
+                Integer.toHexString(port.flags()), config.persistent() ? ", persistent" : "");
+        return port;
+    }
+
+    @Override
+    public ReadinessSelector openSelector() {
+        EpollReadinessSelector selector = new EpollReadinessSelector(selectors::remove);
+        selectors.add(selector);
+        return selector;
+    }
+
+    /** @return how many ports this provider opened that are still open */
+    public int openPortCount() {
+        return ports.size();
+    }
+
+    private void closed(NativeTapPort port) {
+        ports.remove(port);
+        LOG.info("{}: closed", port.name());
+    }
+}
