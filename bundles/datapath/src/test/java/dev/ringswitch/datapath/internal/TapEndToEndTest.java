@@ -1,0 +1,183 @@
+package dev.ringswitch.datapath.internal;
+
+import dev.ringswitch.api.datapath.ModuleInfo;
+import dev.ringswitch.api.module.Band;
+import dev.ringswitch.api.module.Frame;
+import dev.ringswitch.api.net.MacAddress;
+import dev.ringswitch.api.port.PortConfig;
+import dev.ringswitch.api.port.PortCounters;
+import dev.ringswitch.datapath.internal.support.TestModule;
+import dev.ringswitch.tap.internal.TapPortProvider;
+import dev.ringswitch.testkit.NetworkNamespace;
+import dev.ringswitch.testkit.Privileges;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The datapath over real TAP ports (the tap bundle's {@link TapPortProvider}) between two network namespaces whose
+ * kernel IP stacks play the hosts: ARP and a sequence-numbered UDP stream cross the switch, with and without modules,
+ * and while modules come and go.
+ */
+class TapEndToEndTest {
+
+    private static final String PORT_A = "rsd-e2e-a";
+    private static final String PORT_B = "rsd-e2e-b";
+    private static final String IP_A = "10.231.77.1";
+    private static final String IP_B = "10.231.77.2";
+    private static final int UDP_PORT = 45_001;
+
+    private TapPortProvider provider;
+    private DatapathManager datapath;
+    private NetworkNamespace hostA;
+    private NetworkNamespace hostB;
+    private Path script;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Privileges.requireRoot("the TAP end-to-end test");
+        script = Files.createTempFile("rsd-udp-stream", ".py");
+        try (InputStream in = getClass().getResourceAsStream("/udp_stream.py")) {
+            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+        }
+        provider = new TapPortProvider();
+        provider.activate();
+        datapath = new DatapathManager(provider);
+        datapath.start(RingSettings.DEFAULTS);
+        datapath.addPort(PortConfig.of(PORT_A));
+        datapath.addPort(PortConfig.of(PORT_B));
+        hostA = NetworkNamespace.create("rsd-ns-a");
+        hostB = NetworkNamespace.create("rsd-ns-b");
+        hostA.adopt(PORT_A, IP_A + "/24");
+        hostB.adopt(PORT_B, IP_B + "/24");
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        try {
+            if (datapath != null) {
+                datapath.deactivate();
+            }
+            if (provider != null) {
+                provider.deactivate();
+            }
+        } finally {
+            if (hostA != null) {
+                hostA.close();
+            }
+            if (hostB != null) {
+                hostB.close();
+            }
+            if (script != null) {
+                Files.deleteIfExists(script);
+            }
+        }
+    }
+
+    @Test
+    void shouldResolveArpAndCarryUdpWithoutModules() throws Exception {
+        assertEquals(200, stream(200, 2_000, () -> { }));
+        String neighbour = hostA.ip("neigh", "show", IP_B);
+        String macB = hostB.ip("-br", "link", "show", PORT_B).trim().split("\\s+")[2];
+        assertTrue(neighbour.contains(macB), "host A learned B's MAC over ARP through the switch: " + neighbour);
+        PortCounters a = datapath.port(PORT_A).orElseThrow().counters();
+        assertTrue(a.rxPackets() >= 200 && a.txPackets() >= 1, a.toString());
+    }
+
+    @Test
+    void shouldCarryUdpThroughLearningModule() throws Exception {
+        LearningDirector director = new LearningDirector();
+        TestModule observer = new TestModule("e2e-observer", Band.OBSERVER, 0, f -> { });
+        datapath.addModule(director, "test/1");
+        datapath.addModule(observer, "test/1");
+        assertEquals(2_000, stream(2_000, 10_000, () -> { }));
+        assertTrue(director.directed.get() >= 2_000, "unicast frames directed: " + director.directed.get());
+        assertTrue(observer.processed.get() >= 2_000);
+        assertTrue(datapath.modules().stream().allMatch(m -> m.exceptions() == 0 && m.state()
+                == ModuleInfo.State.ACTIVE));
+    }
+
+    @Test
+    void shouldLoseNoFrameWhileModulesComeAndGo() throws Exception {
+        int frames = 20_000;
+        int[] rounds = {0};
+        long received = stream(frames, 10_000, () -> {
+            LearningDirector director = new LearningDirector();
+            datapath.addModule(director, "test/" + rounds[0]);
+            datapath.removeModule(director);
+            rounds[0]++;
+        });
+        assertEquals(frames, received, "every datagram sent arrived while modules were swapped " + rounds[0]
+                + " times");
+        assertTrue(rounds[0] >= 10, "swaps during the stream: " + rounds[0]);
+    }
+
+    /**
+     * Streams UDP from host A to host B, running {@code meanwhile} in a loop until the sender is done.
+     *
+     * @return datagrams host B received
+     */
+    private long stream(int count, int rate, Runnable meanwhile) throws Exception {
+        Process receiver = hostB.start("python3", script.toString(), "recv", Integer.toString(UDP_PORT),
+                Integer.toString(count), "3");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(receiver.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            assertEquals("ready", out.readLine());
+            // Resolve ARP first with one datagram, so the stream does not queue behind an unresolved neighbour.
+            hostA.run("python3", script.toString(), "send", IP_B, Integer.toString(UDP_PORT), "1", "1");
+            Process sender = hostA.start("python3", script.toString(), "send", IP_B, Integer.toString(UDP_PORT),
+                    Integer.toString(count), Integer.toString(rate));
+            try {
+                do {
+                    meanwhile.run();
+                } while (!sender.waitFor(10, TimeUnit.MILLISECONDS));
+                assertEquals(0, sender.exitValue(), new String(sender.getInputStream().readAllBytes(),
+                        StandardCharsets.UTF_8));
+            } finally {
+                sender.destroy();
+            }
+            assertTrue(receiver.waitFor(60, TimeUnit.SECONDS), "receiver did not finish");
+            String line = out.readLine();
+            return Long.parseLong(line.trim());
+        } finally {
+            receiver.destroy();
+        }
+    }
+
+    /** A minimal MAC-learning director: learns source MACs, sends known unicast to one port, floods the rest. */
+    private static final class LearningDirector extends TestModule {
+        final AtomicLong directed = new AtomicLong();
+        private final Map<Long, Integer> table = new HashMap<>();
+
+        LearningDirector() {
+            super("e2e-learning", Band.DIRECTOR, 0, f -> { });
+        }
+
+        @Override
+        public void process(Frame frame) {
+            table.put(frame.source(), frame.ingressPort());
+            long dst = frame.destination();
+            Integer port = MacAddress.isMulticast(dst) ? null : table.get(dst);
+            if (port != null) {
+                frame.egress().retainOnly(port);
+                directed.incrementAndGet();
+            }
+        }
+    }
+}
