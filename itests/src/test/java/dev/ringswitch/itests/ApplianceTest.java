@@ -81,8 +81,29 @@ class ApplianceTest {
 
     @Test
     void sshListensOnLoopbackOnly() throws Exception {
-        CommandResult host = karaf.admin("config:property-get -p org.apache.karaf.shell sshHost");
-        assertEquals("127.0.0.1", host.out().strip(), host::toString);
+        List<String> listeners = listeningAddresses(karaf.sshPort());
+        assertEquals(List.of("127.0.0.1"), listeners, "SSH must listen on loopback only");
+    }
+
+    /** The local addresses of listening TCP sockets on {@code port}, from /proc/net/tcp and tcp6. */
+    private static List<String> listeningAddresses(int port) throws Exception {
+        String hexPort = String.format(":%04X", port);
+        List<String> addresses = new java.util.ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[1].endsWith(hexPort) && f[3].equals("0A")) {
+                    String hex = f[1].substring(0, f[1].indexOf(':'));
+                    // IPv4 (or IPv4-mapped IPv6): the last 4 bytes, little-endian per 32-bit word.
+                    String v4 = hex.substring(hex.length() - 8);
+                    boolean mapped = hex.length() == 8 || hex.startsWith("0000000000000000FFFF0000");
+                    addresses.add(mapped ? Integer.parseInt(v4.substring(6, 8), 16) + "."
+                            + Integer.parseInt(v4.substring(4, 6), 16) + "." + Integer.parseInt(v4.substring(2, 4), 16)
+                            + "." + Integer.parseInt(v4.substring(0, 2), 16) : "[" + hex + "]");
+                }
+            }
+        }
+        return addresses;
     }
 
     private String bundleId(String name) throws Exception {

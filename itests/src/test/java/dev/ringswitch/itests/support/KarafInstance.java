@@ -100,6 +100,13 @@ public final class KarafInstance implements AutoCloseable {
         return process;
     }
 
+    /** @return the PID of the Karaf JVM (a child of the launcher script) */
+    public long javaPid() {
+        return process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .findFirst().map(ProcessHandle::pid)
+                .orElseThrow(() -> new IllegalStateException("no java process under the launcher"));
+    }
+
     /**
      * Starts {@code bin/karaf server} and waits until SSH answers and the boot features are installed.
      *
@@ -132,7 +139,7 @@ public final class KarafInstance implements AutoCloseable {
                 try {
                     CommandResult r = exec(ADMIN, ADMIN_PASSWORD, "feature:list -i");
                     last = r.toString();
-                    if (r.out().contains("ringswitch ") && bootFeaturesDone()) {
+                    if (r.out().contains("ringswitch-core ") && bootFeaturesDone()) {
                         return;
                     }
                 } catch (IOException | IllegalStateException e) {
@@ -145,8 +152,15 @@ public final class KarafInstance implements AutoCloseable {
     }
 
     private boolean bootFeaturesDone() throws IOException {
-        // The features service logs "Done." once the boot features are resolved and their bundles started.
-        return karafLog().contains("| Done.");
+        // The features service logs "Done." after each deployment; boot runs several (and restarts SSH between
+        // them), so the boot is over when its last word is "Done." and every RingSwitch bundle is Active.
+        String lastFeaturesLine = karafLog().lines().filter(l -> l.contains("FeaturesServiceImpl"))
+                .reduce((a, b) -> b).orElse("");
+        if (!lastFeaturesLine.contains("| Done.")) {
+            return false;
+        }
+        List<String> ours = admin("bundle:list -t 0").out().lines().filter(l -> l.contains("RingSwitch ::")).toList();
+        return !ours.isEmpty() && ours.stream().allMatch(l -> l.contains("Active"));
     }
 
     private boolean portOpen() {
