@@ -1,4 +1,5 @@
 /**
- * Test stubs for the datapath tests: modules that record what the datapath does with them, and traffic helpers.
+ * Test stubs for the datapath tests: modules that record what the datapath does with them, traffic helpers, and an
+ * in-memory ConfigurationAdmin.
  */
 package dev.ringswitch.datapath.internal.support;

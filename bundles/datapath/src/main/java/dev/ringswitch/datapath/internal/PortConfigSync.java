@@ -1,0 +1,415 @@
+package dev.ringswitch.datapath.internal;
+
+import dev.ringswitch.api.port.PortAdminService;
+import dev.ringswitch.api.port.PortConfig;
+import dev.ringswitch.api.port.PortEvent;
+import dev.ringswitch.api.port.PortException;
+import dev.ringswitch.api.port.PortInfo;
+import dev.ringswitch.api.port.PortListener;
+import dev.ringswitch.api.port.PortService;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ManagedServiceFactory;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Keeps the switch's ports and their ConfigAdmin configurations in step, both ways, so that ports survive restarts and
+ * {@code etc/ringswitch.port-NAME.cfg} files (or {@code config:edit}) reconfigure the running switch.
+ *
+ * <h2>Design</h2>
+ *
+ * <h3>What it maps</h3>
+ * One factory configuration of PID {@value PortConfigProperties#FACTORY_PID} per port, named after the port
+ * ({@code ringswitch.port~tap0}; keys in {@link PortConfigProperties}). Karaf keeps it in
+ * {@code etc/ringswitch.port-tap0.cfg}: Felix FileInstall turns the file into the configuration (and a dropped,
+ * edited or deleted file into a created, updated or deleted one) and writes configuration changes back into the file.
+ *
+ * <h3>Configuration to ports</h3>
+ * The component is the factory's {@link ManagedServiceFactory}: ConfigAdmin hands it every existing configuration when
+ * it starts (that is how ports come back after a restart) and every change after, one at a time on its update thread.
+ * {@link #updated} adds the port, or changes it in place with {@link PortAdminService#updatePort} (removing and
+ * re-adding it only for what needs a reopen: persistence, multi-queue); {@link #deleted} removes it. A configuration
+ * that cannot be applied (bad value, kernel refusal) is logged with its file and leaves the port as it was.
+ *
+ * <h3>Ports to configuration</h3>
+ * The component is also a {@link PortListener}. A port added, changed or removed through {@link PortAdminService} by
+ * anyone else (the shell) is saved: the port's configuration is written with the settings the port <em>runs</em> with
+ * (kernel-chosen name, MTU and MAC included, so a random MAC stays the same across restarts), or deleted. Events come
+ * on the thread that made the change, after it succeeded, so a failed {@code port-add} leaves no configuration, and a
+ * successful one returns with its configuration written. ConfigAdmin does not create files, so for a new port the
+ * file is written here, as Karaf's {@code config:edit} does: {@code etc/ringswitch.port-NAME.cfg} plus the
+ * {@code felix.fileinstall.filename} property that ties it to the configuration; FileInstall keeps it up to date from
+ * then on and deletes it with the configuration.
+ *
+ * <h3>Complication: echoes</h3>
+ * Each side's change comes back from the other: saving a port makes ConfigAdmin call {@link #updated}; applying a
+ * configuration fires port events. Both directions are idempotent: {@link #updated} compares the wanted settings with
+ * the running port and does nothing when they agree, and saving uses {@link Configuration#updateIfDifferent}, so an
+ * echo dies after one round. Changes this component makes itself are marked (a thread-local flag: port events arrive
+ * synchronously on the changing thread) and not saved by the listener, so that removing a port because its
+ * configuration was deleted never deletes a configuration re-created in the meantime. After a configuration is applied,
+ * what the port runs with is written back (only if it differs): the configuration always describes the running port.
+ *
+ * <h3>Complication: stale deliveries</h3>
+ * ConfigAdmin delivers asynchronously, so a delivery may describe a configuration that has changed or gone since.
+ * {@link #updated} therefore reads the configuration's current properties and acts on those, and {@link #deleted}
+ * removes the port only if no configuration for it exists any more.
+ *
+ * <h3>Thread-safety rules</h3>
+ * ConfigAdmin calls {@link #updated} and {@link #deleted} one at a time; the listener runs on any thread that changes
+ * ports, under the port manager's lock, and touches only ConfigAdmin and files, never this component's locks (there are
+ * none), so it cannot deadlock with an update in progress. The PID-to-port map is concurrent.
+ *
+ * <p>Lifecycle: shutting down or restarting the switch deactivates this component before the port manager and changes
+ * no configuration; only explicit removals delete one.
+ */
+@Component(service = ManagedServiceFactory.class, immediate = true, configurationPolicy = ConfigurationPolicy.IGNORE,
+        property = Constants.SERVICE_PID + "=" + PortConfigProperties.FACTORY_PID)
+public final class PortConfigSync implements ManagedServiceFactory, PortListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PortConfigSync.class);
+
+    /** Property that ties a configuration to its file in etc/, as FileInstall and Karaf's config commands set it. */
+    static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
+
+    /** Set while this component changes ports itself, on the thread doing it: those events are not saved. */
+    private static final ThreadLocal<Boolean> APPLYING = ThreadLocal.withInitial(() -> false);
+
+    private final PortService ports;
+    private final PortAdminService admin;
+    private final ConfigurationAdmin configAdmin;
+    private final Path etc;
+    private final Map<String, String> nameByPid = new ConcurrentHashMap<>();
+    private volatile boolean active;
+
+    /**
+     * DS constructor.
+     *
+     * @param ports the port manager's read side
+     * @param admin its write side
+     * @param configAdmin where the configurations live
+     * @param context for {@code karaf.etc}, the directory that new port files go to
+     */
+    @Activate
+    public PortConfigSync(@Reference PortService ports, @Reference PortAdminService admin,
+                          @Reference ConfigurationAdmin configAdmin, BundleContext context) {
+        this(ports, admin, configAdmin, etcOf(context.getProperty("karaf.etc")));
+    }
+
+    /**
+     * @param ports the port manager's read side
+     * @param admin its write side
+     * @param configAdmin where the configurations live
+     * @param etc directory for new port files, or {@code null} to keep configurations in ConfigAdmin only
+     */
+    PortConfigSync(PortService ports, PortAdminService admin, ConfigurationAdmin configAdmin, Path etc) {
+        this.ports = Objects.requireNonNull(ports, "ports");
+        this.admin = Objects.requireNonNull(admin, "admin");
+        this.configAdmin = Objects.requireNonNull(configAdmin, "configAdmin");
+        this.etc = etc;
+    }
+
+    private static Path etcOf(String dir) {
+        return dir == null || dir.isBlank() ? null : Path.of(dir);
+    }
+
+    /** DS activation: starts saving port changes; ConfigAdmin then delivers the saved ports. */
+    @Activate
+    void activate() {
+        active = true;
+        // Saves ports that exist without a configuration (none at boot); for the others this is a no-op.
+        ports.addListener(this);
+        LOG.info("Started port configuration sync (factory PID {}, files in {})", PortConfigProperties.FACTORY_PID,
+                etc == null ? "ConfigAdmin only" : etc);
+    }
+
+    /** DS deactivation: stops saving; the ports and their configurations stay as they are. */
+    @Deactivate
+    void deactivate() {
+        active = false;
+        ports.removeListener(this);
+        LOG.info("Stopped port configuration sync");
+    }
+
+    @Override
+    public String getName() {
+        return "RingSwitch ports";
+    }
+
+    // ---- configuration to ports ------------------------------------------------------------------------------------
+
+    @Override
+    public void updated(String pid, Dictionary<String, ?> delivered) {
+        if (!active) {
+            return;
+        }
+        Configuration config = find(pid);
+        if (config == null) {
+            // Deleted since ConfigAdmin queued this delivery; deleted() follows.
+            return;
+        }
+        Dictionary<String, ?> properties = processed(config, delivered);
+        String source = describe(pid, config);
+        String name;
+        PortConfig wanted;
+        try {
+            name = PortConfigProperties.portName(pid, properties);
+            wanted = PortConfigProperties.parse(name, properties);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}: {}; the port is left as it is", source, e.getMessage());
+            return;
+        }
+        APPLYING.set(true);
+        try {
+            String previous = nameByPid.put(pid, name);
+            if (previous != null && !previous.equals(name) && ports.port(previous).isPresent()) {
+                admin.removePort(previous);
+                LOG.info("port {}: removed: {} now names port {}", previous, source, name);
+            }
+            PortInfo port = apply(name, wanted, source);
+            if (port != null && !PortConfigProperties.toProperties(port.config()).equals(ours(properties))) {
+                save(port.config());
+            }
+        } catch (IllegalArgumentException | IllegalStateException | PortException e) {
+            LOG.error("{}: cannot apply it to port {}: {}", source, name, e.getMessage());
+        } finally {
+            APPLYING.set(false);
+        }
+    }
+
+    /** @return the port after the change, or {@code null} if there was nothing to change */
+    private PortInfo apply(String name, PortConfig wanted, String source) {
+        Optional<PortInfo> current = ports.port(name);
+        if (current.isEmpty()) {
+            PortInfo added = admin.addPort(wanted);
+            LOG.info("port {}: added from {}", name, source);
+            return added;
+        }
+        PortConfig have = current.get().config();
+        // Absent MTU and MAC mean "the kernel's choice" when the port is created, and "unchanged" after.
+        PortConfig target = wanted.withMtu(wanted.mtu() == 0 ? have.mtu() : wanted.mtu())
+                .withMac(wanted.mac() == null ? have.mac() : wanted.mac());
+        if (target.equals(have)) {
+            return current.get();
+        }
+        if (target.persistent() == have.persistent() && target.multiQueue() == have.multiQueue()
+                && target.vnetHdr() == have.vnetHdr()) {
+            PortInfo updated = admin.updatePort(target);
+            LOG.info("port {}: reconfigured from {}", name, source);
+            return updated;
+        }
+        admin.removePort(name);
+        try {
+            PortInfo reopened = admin.addPort(target);
+            LOG.info("port {}: re-created from {} (persistence or multi-queue changed)", name, source);
+            return reopened;
+        } catch (IllegalArgumentException | IllegalStateException | PortException e) {
+            admin.addPort(have);
+            throw e;
+        }
+    }
+
+    @Override
+    public void deleted(String pid) {
+        if (!active) {
+            return;
+        }
+        String known = nameByPid.remove(pid);
+        String name = known != null ? known : PortConfigProperties.nameInPid(pid);
+        if (name == null || ports.port(name).isEmpty() || configOf(name) != null) {
+            // Not ours, already gone, or re-created since: an update for the new configuration follows.
+            return;
+        }
+        APPLYING.set(true);
+        try {
+            admin.removePort(name);
+            LOG.info("port {}: removed: its configuration {} was deleted", name, pid);
+        } catch (IllegalArgumentException e) {
+            LOG.info("port {}: already removed ({})", name, e.getMessage());
+        } finally {
+            APPLYING.set(false);
+        }
+    }
+
+    // ---- ports to configuration ------------------------------------------------------------------------------------
+
+    @Override
+    public void portChanged(PortEvent event) {
+        if (!active || APPLYING.get()) {
+            return;
+        }
+        switch (event.type()) {
+            case ADDED, UPDATED -> save(event.port().config());
+            case REMOVED -> forget(event.port().name());
+            default -> {
+                // No other kinds of change exist.
+            }
+        }
+    }
+
+    /**
+     * Writes a port's configuration: the one it came from, else its named one, created with a file in etc/.
+     *
+     * @param port the port as it runs
+     */
+    private void save(PortConfig port) {
+        String name = port.name();
+        try {
+            Configuration config = configOf(name);
+            if (config == null) {
+                config = configAdmin.getFactoryConfiguration(PortConfigProperties.FACTORY_PID, name, "?");
+            }
+            Dictionary<String, Object> current = config.getProperties();
+            Hashtable<String, Object> next = current == null ? new Hashtable<>() : copy(current);
+            PortConfigProperties.KEYS.forEach(next::remove);
+            next.putAll(PortConfigProperties.toProperties(port));
+            if (etc != null && fileOf(next) == null) {
+                File file = etc.resolve(PortConfigProperties.FACTORY_PID + "-" + name + ".cfg").toFile();
+                Files.writeString(file.toPath(), PortConfigProperties.fileText(port), StandardCharsets.ISO_8859_1);
+                // The same spelling as FileInstall's, so that it finds this configuration when it reads the file.
+                next.put(FILEINSTALL_FILENAME, file.getAbsoluteFile().toURI().toString());
+            }
+            if (config.updateIfDifferent(next)) {
+                LOG.debug("port {}: saved as {}", name, describe(config.getPid(), config));
+            }
+            nameByPid.put(config.getPid(), name);
+        } catch (IOException | IllegalStateException e) {
+            LOG.error("port {}: could not save its configuration ({}); it will not come back after a restart", name,
+                    e.getMessage());
+        }
+    }
+
+    /** Deletes a removed port's configuration and its file. */
+    private void forget(String name) {
+        try {
+            Configuration config = configOf(name);
+            if (config == null) {
+                return;
+            }
+            File file = fileOf(config.getProperties());
+            nameByPid.remove(config.getPid());
+            config.delete();
+            if (file != null) {
+                // FileInstall deletes it too, but only if it has seen the file since it was written.
+                Files.deleteIfExists(file.toPath());
+            }
+            LOG.debug("port {}: deleted its configuration", name);
+        } catch (IOException | IllegalStateException e) {
+            LOG.error("port {}: could not delete its configuration ({}); it will come back after a restart", name,
+                    e.getMessage());
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------------
+
+    /** @return the configuration a port came from or was saved to, or {@code null} */
+    private Configuration configOf(String name) {
+        for (Map.Entry<String, String> e : nameByPid.entrySet()) {
+            if (e.getValue().equals(name)) {
+                Configuration config = find(e.getKey());
+                if (config != null) {
+                    return config;
+                }
+            }
+        }
+        return find(PortConfigProperties.pidOf(name));
+    }
+
+    /** @return the configuration with this PID if it exists (has properties), else {@code null} */
+    private Configuration find(String pid) {
+        try {
+            Configuration[] found = configAdmin.listConfigurations("(" + Constants.SERVICE_PID + "="
+                    + escapeFilterValue(pid) + ")");
+            return found == null || found.length == 0 ? null : found[0];
+        } catch (IOException | InvalidSyntaxException e) {
+            throw new IllegalStateException("cannot look up configuration " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Dictionary<String, ?> processed(Configuration config, Dictionary<String, ?> delivered) {
+        Dictionary<String, Object> props = config.getProcessedProperties(null);
+        return props != null ? props : delivered;
+    }
+
+    /** @return our keys of a configuration, as strings, for comparison with what a port would save */
+    private static Map<String, String> ours(Dictionary<String, ?> properties) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : PortConfigProperties.KEYS) {
+            Object value = properties.get(key);
+            if (value != null) {
+                out.put(key, value.toString());
+            }
+        }
+        return out;
+    }
+
+    private static Hashtable<String, Object> copy(Dictionary<String, Object> properties) {
+        Hashtable<String, Object> out = new Hashtable<>();
+        for (String key : Collections.list(properties.keys())) {
+            out.put(key, properties.get(key));
+        }
+        return out;
+    }
+
+    /** @return the existing file a configuration is tied to, or {@code null} */
+    private static File fileOf(Dictionary<String, ?> properties) {
+        Object value = properties == null ? null : properties.get(FILEINSTALL_FILENAME);
+        if (value == null) {
+            return null;
+        }
+        try {
+            File file = new File(URI.create(value.toString()));
+            return file.isFile() ? file : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** @return e.g. {@code ringswitch.port~tap0 (etc/ringswitch.port-tap0.cfg)}, for log lines */
+    private String describe(String pid, Configuration config) {
+        File file = fileOf(config.getProperties());
+        if (file == null) {
+            return pid;
+        }
+        Path path = file.toPath();
+        Path shown = etc != null && etc.getParent() != null && path.startsWith(etc.getParent())
+                ? etc.getParent().relativize(path) : path;
+        return pid + " (" + shown + ")";
+    }
+
+    private static String escapeFilterValue(String value) {
+        StringBuilder sb = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' || c == '(' || c == ')' || c == '*') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+}

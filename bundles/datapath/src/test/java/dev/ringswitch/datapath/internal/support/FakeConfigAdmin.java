@@ -1,0 +1,297 @@
+package dev.ringswitch.datapath.internal.support;
+
+import org.osgi.framework.Constants;
+import org.osgi.framework.Filter;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationException;
+import org.osgi.service.cm.ManagedServiceFactory;
+
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * An in-memory ConfigurationAdmin with the semantics PortConfigSync relies on: named factory configurations
+ * ({@code factoryPid~name}), configurations without properties are not listed, {@code updateIfDifferent}, and
+ * asynchronous delivery to one {@link ManagedServiceFactory}: changes queue up until the test calls {@link #deliver()},
+ * which hands them over one at a time on the test's thread, as ConfigAdmin's update thread would.
+ */
+public final class FakeConfigAdmin implements ConfigurationAdmin {
+
+    private final Map<String, FakeConfiguration> configs = new TreeMap<>();
+    private final Deque<String[]> queue = new ArrayDeque<>();
+    private ManagedServiceFactory factory;
+    private String factoryPid;
+
+    /**
+     * Registers the factory and queues an update for each of its existing configurations, as ConfigAdmin does when a
+     * ManagedServiceFactory service appears.
+     *
+     * @param pid the factory PID it serves
+     * @param msf the factory
+     */
+    public synchronized void register(String pid, ManagedServiceFactory msf) {
+        factoryPid = pid;
+        factory = msf;
+        for (FakeConfiguration c : configs.values()) {
+            if (pid.equals(c.factoryPid) && c.properties != null) {
+                queue.add(new String[] {"updated", c.pid});
+            }
+        }
+    }
+
+    /**
+     * Delivers every queued change, including those that deliveries cause, and returns when none is left.
+     *
+     * @return how many deliveries were made
+     */
+    public int deliver() {
+        int n = 0;
+        while (true) {
+            String[] next;
+            ManagedServiceFactory target;
+            Dictionary<String, Object> props;
+            synchronized (this) {
+                next = queue.poll();
+                if (next == null) {
+                    return n;
+                }
+                target = factory;
+                FakeConfiguration c = configs.get(next[1]);
+                props = c == null || c.properties == null ? null : copy(c.properties);
+            }
+            n++;
+            if (target == null) {
+                continue;
+            }
+            if (next[0].equals("deleted")) {
+                target.deleted(next[1]);
+            } else if (props != null) {
+                try {
+                    target.updated(next[1], props);
+                } catch (ConfigurationException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+    }
+
+    /**
+     * @param pid a PID
+     * @return the configuration's properties without service.pid and service.factoryPid, or {@code null} if it does
+     *         not exist
+     */
+    public synchronized Map<String, Object> properties(String pid) {
+        FakeConfiguration c = configs.get(pid);
+        if (c == null || c.properties == null) {
+            return null;
+        }
+        Map<String, Object> out = new TreeMap<>();
+        for (String key : Collections.list(c.properties.keys())) {
+            if (!key.equals(Constants.SERVICE_PID) && !key.equals(SERVICE_FACTORYPID)) {
+                out.put(key, c.properties.get(key));
+            }
+        }
+        return out;
+    }
+
+    /** @return the PIDs of every configuration that has properties */
+    public synchronized Set<String> pids() {
+        Set<String> out = new TreeSet<>();
+        configs.forEach((pid, c) -> {
+            if (c.properties != null) {
+                out.add(pid);
+            }
+        });
+        return out;
+    }
+
+    /** @return how many updates and deletions are queued */
+    public synchronized int pending() {
+        return queue.size();
+    }
+
+    @Override
+    public synchronized Configuration createFactoryConfiguration(String pid) {
+        return createFactoryConfiguration(pid, null);
+    }
+
+    @Override
+    public synchronized Configuration createFactoryConfiguration(String pid, String location) {
+        FakeConfiguration c = new FakeConfiguration(pid + "." + UUID.randomUUID(), pid);
+        configs.put(c.pid, c);
+        return c;
+    }
+
+    @Override
+    public synchronized Configuration getConfiguration(String pid, String location) {
+        return configs.computeIfAbsent(pid, p -> new FakeConfiguration(p, null));
+    }
+
+    @Override
+    public Configuration getConfiguration(String pid) {
+        return getConfiguration(pid, null);
+    }
+
+    @Override
+    public synchronized Configuration getFactoryConfiguration(String pid, String name, String location) {
+        return configs.computeIfAbsent(pid + "~" + name, p -> new FakeConfiguration(p, pid));
+    }
+
+    @Override
+    public Configuration getFactoryConfiguration(String pid, String name) {
+        return getFactoryConfiguration(pid, name, null);
+    }
+
+    @Override
+    public synchronized Configuration[] listConfigurations(String filter) throws InvalidSyntaxException {
+        Filter f = filter == null ? null : FrameworkUtil.createFilter(filter);
+        List<Configuration> out = configs.values().stream()
+                .filter(c -> c.properties != null && (f == null || f.match(c.properties)))
+                .map(c -> (Configuration) c).toList();
+        return out.isEmpty() ? null : out.toArray(new Configuration[0]);
+    }
+
+    private static Hashtable<String, Object> copy(Dictionary<String, ?> properties) {
+        Hashtable<String, Object> out = new Hashtable<>();
+        for (String key : Collections.list(properties.keys())) {
+            out.put(key, properties.get(key));
+        }
+        return out;
+    }
+
+    private final class FakeConfiguration implements Configuration {
+        private final String pid;
+        private final String factoryPid;
+        private Hashtable<String, Object> properties;
+        private long changes;
+        private boolean deleted;
+
+        FakeConfiguration(String pid, String factoryPid) {
+            this.pid = pid;
+            this.factoryPid = factoryPid;
+        }
+
+        @Override
+        public String getPid() {
+            return pid;
+        }
+
+        @Override
+        public Dictionary<String, Object> getProperties() {
+            synchronized (FakeConfigAdmin.this) {
+                return properties == null ? null : copy(properties);
+            }
+        }
+
+        @Override
+        public Dictionary<String, Object> getProcessedProperties(ServiceReference<?> reference) {
+            return getProperties();
+        }
+
+        @Override
+        public void update(Dictionary<String, ?> next) {
+            synchronized (FakeConfigAdmin.this) {
+                if (deleted) {
+                    throw new IllegalStateException("configuration " + pid + " deleted");
+                }
+                Hashtable<String, Object> stored = copy(next);
+                stored.put(Constants.SERVICE_PID, pid);
+                if (factoryPid != null) {
+                    stored.put(SERVICE_FACTORYPID, factoryPid);
+                } else {
+                    stored.remove(SERVICE_FACTORYPID);
+                }
+                properties = stored;
+                changes++;
+                configs.put(pid, this);
+                if (factoryPid != null && factoryPid.equals(FakeConfigAdmin.this.factoryPid)) {
+                    queue.add(new String[] {"updated", pid});
+                }
+            }
+        }
+
+        @Override
+        public boolean updateIfDifferent(Dictionary<String, ?> next) {
+            synchronized (FakeConfigAdmin.this) {
+                Hashtable<String, Object> compared = copy(next);
+                compared.put(Constants.SERVICE_PID, pid);
+                if (factoryPid != null) {
+                    compared.put(SERVICE_FACTORYPID, factoryPid);
+                }
+                if (compared.equals(properties)) {
+                    return false;
+                }
+                update(next);
+                return true;
+            }
+        }
+
+        @Override
+        public void delete() {
+            synchronized (FakeConfigAdmin.this) {
+                if (deleted) {
+                    throw new IllegalStateException("configuration " + pid + " deleted");
+                }
+                deleted = true;
+                configs.remove(pid);
+                if (factoryPid != null && factoryPid.equals(FakeConfigAdmin.this.factoryPid)) {
+                    queue.add(new String[] {"deleted", pid});
+                }
+            }
+        }
+
+        @Override
+        public String getFactoryPid() {
+            return factoryPid;
+        }
+
+        @Override
+        public void update() {
+            update(Objects.requireNonNullElse(properties, new Hashtable<>()));
+        }
+
+        @Override
+        public void setBundleLocation(String location) {
+            // Locations play no part in these tests.
+        }
+
+        @Override
+        public String getBundleLocation() {
+            return "?";
+        }
+
+        @Override
+        public long getChangeCount() {
+            return changes;
+        }
+
+        @Override
+        public void addAttributes(ConfigurationAttribute... attrs) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Set<ConfigurationAttribute> getAttributes() {
+            return Set.of();
+        }
+
+        @Override
+        public void removeAttributes(ConfigurationAttribute... attrs) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
