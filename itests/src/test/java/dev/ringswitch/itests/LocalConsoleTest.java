@@ -37,7 +37,7 @@ class LocalConsoleTest {
         try (OutputStream keyboard = process.getOutputStream(); InputStream screen = process.getInputStream()) {
             awaitText(screen, transcript, "karaf@root()>", process);
             // The prompt comes before the boot features: wait for them, as an operator waits for the commands.
-            awaitBootDone(karaf, process);
+            karaf.awaitBoot(process);
             keyboard.write("jaas:whoami\r".getBytes(StandardCharsets.UTF_8));
             keyboard.flush();
             // jaas:whoami prints a one-column table: "Name", a rule, then the user.
@@ -50,20 +50,10 @@ class LocalConsoleTest {
         } finally {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
+            karaf.close();
         }
         String log = Files.readString(karaf.home().resolve("data/log/karaf.log"));
         assertTrue(log.lines().noneMatch(l -> l.contains("| ERROR |")), () -> "ERROR lines in karaf.log:\n" + log);
-    }
-
-    private static void awaitBootDone(KarafInstance karaf, Process process) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            if (karaf.karafLog().contains("| Done.")) {
-                return;
-            }
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
-        throw new AssertionError("boot features did not finish:\n" + karaf.karafLog());
     }
 
     /** Reads the screen until {@code text} appears after what was already consumed; returns the new output. */

@@ -121,19 +121,23 @@ public final class KarafInstance implements AutoCloseable {
         pb.environment().remove("JAVA_OPTS");
         pb.environment().remove("EXTRA_JAVA_OPTS");
         process = pb.start();
-        client = SshClient.setUpDefaultClient();
-        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-        client.start();
-        awaitBoot();
+        awaitBoot(process);
         return this;
     }
 
-    private void awaitBoot() throws Exception {
+    /**
+     * Waits until SSH answers, the boot features are installed and every RingSwitch bundle is Active.
+     *
+     * @param launcher the process that runs Karaf (bin/karaf, or a terminal wrapper around it)
+     * @throws Exception if Karaf exits or does not come up in time
+     */
+    public void awaitBoot(Process launcher) throws Exception {
         long deadline = System.nanoTime() + BOOT_TIMEOUT.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Karaf exited with " + process.exitValue() + ":\n" + consoleOutput());
+            if (!launcher.isAlive()) {
+                throw new IllegalStateException("Karaf exited with " + launcher.exitValue() + ":\n"
+                        + consoleOutput());
             }
             if (portOpen()) {
                 try {
@@ -212,8 +216,17 @@ public final class KarafInstance implements AutoCloseable {
         return false;
     }
 
+    private synchronized SshClient client() {
+        if (client == null) {
+            client = SshClient.setUpDefaultClient();
+            client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            client.start();
+        }
+        return client;
+    }
+
     private CommandResult execOnce(String user, String password, String command) throws IOException {
-        try (ClientSession session = client.connect(user, "127.0.0.1", sshPort)
+        try (ClientSession session = client().connect(user, "127.0.0.1", sshPort)
                 .verify(Duration.ofSeconds(10)).getSession()) {
             session.addPasswordIdentity(password);
             session.auth().verify(Duration.ofSeconds(15));
