@@ -18,7 +18,9 @@ import java.util.Set;
  * @param txPackets frames written to the port
  * @param txBytes their bytes, as written (with the 802.1Q tag the port adds on egress, if any)
  * @param rxDrops frames from the port that the switch dropped, by reason; holds every reason of {@link #RX_REASONS}
+ *                (zero or not) and any other reason the datapath counted
  * @param txDrops frames for the port that were not written, by reason; holds every reason of {@link #TX_REASONS}
+ *                (zero or not) and any other reason the datapath counted
  * @param flooded frames from the port sent to several ports or to a group address (broadcast, multicast, unknown
  *                unicast in a flood domain of more than two ports); unknown unicast between two ports looks like
  *                forwarding and is not counted

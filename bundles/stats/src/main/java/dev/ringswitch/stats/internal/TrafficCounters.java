@@ -63,6 +63,7 @@ final class TrafficCounters {
         int v = (frame.vlan() & (VLANS - 1)) << 1;
         LONGS.setOpaque(vlans, v, vlans[v] + 1);
         LONGS.setOpaque(vlans, v + 1, vlans[v + 1] + frame.length());
+        // The destination's group bit costs a read of the frame, so it is looked at only when one port is left.
         if (destinations > 1 || (frame.getByte(0) & GROUP_BIT) != 0) {
             LONGS.setOpaque(flooded, in, flooded[in] + 1);
         }
