@@ -14,31 +14,21 @@ import dev.ringswitch.metrics.internal.support.FakeDatapath;
 import dev.ringswitch.metrics.internal.support.FakeFdb;
 import dev.ringswitch.metrics.internal.support.FakePorts;
 import dev.ringswitch.metrics.internal.support.FakeStats;
-import dev.ringswitch.testkit.Privileges;
+import dev.ringswitch.metrics.internal.support.Promtool;
+import dev.ringswitch.metrics.internal.support.Scrape;
 import io.prometheus.client.CollectorRegistry;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,7 +43,6 @@ class EndpointTest {
 
     private static final String LOOPBACK = "127.0.0.1";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final MetricsManager metrics = new MetricsManager();
     private final FakePorts ports = new FakePorts();
     private final FakeStats stats = new FakeStats();
@@ -87,10 +76,8 @@ class EndpointTest {
         metrics.deactivate();
     }
 
-    private HttpResponse<String> scrape(int port) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + LOOPBACK + ":" + port + "/metrics"))
-                .timeout(Duration.ofSeconds(10)).GET().build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    private static Scrape scrape(int port) throws IOException, InterruptedException {
+        return Scrape.of(LOOPBACK, port);
     }
 
     private static int freePort() throws IOException {
@@ -102,11 +89,10 @@ class EndpointTest {
     @Test
     void scrape_servesTheSwitchAndJvmInTextFormat_whichPromtoolAccepts() throws Exception {
         metrics.start(new MetricsSettings(LOOPBACK, 0, true));
-        HttpResponse<String> response = scrape(metrics.port());
+        Scrape response = scrape(metrics.port());
 
-        assertEquals(200, response.statusCode());
-        assertEquals("text/plain; version=0.0.4; charset=utf-8",
-                response.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(200, response.status());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", response.contentType());
         String body = response.body();
         List<String> lines = body.lines().toList();
         for (String expected : List.of(
@@ -134,39 +120,7 @@ class EndpointTest {
         assertNull(CollectorRegistry.defaultRegistry.getSampleValue("jvm_threads_current"),
                 "JVM collectors must go to our registry, not the static default one");
 
-        promtoolCheck(body);
-    }
-
-    /** Runs {@code promtool check metrics}; skips without promtool outside CI, fails without it in CI. */
-    private static void promtoolCheck(String exposition) throws IOException, InterruptedException {
-        Path promtool = findOnPath("promtool");
-        if (promtool == null) {
-            if (Privileges.isCi()) {
-                throw new AssertionError("CI=true but promtool is missing: install the Debian package prometheus");
-            }
-            Assumptions.abort("promtool not installed (Debian package prometheus); skipping the format check");
-        }
-        Path input = Files.createTempFile("rsm-metrics", ".txt");
-        try {
-            Files.writeString(input, exposition, StandardCharsets.UTF_8);
-            Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectInput(input.toFile())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "promtool did not finish");
-            assertEquals(0, p.exitValue(), "promtool check metrics:\n" + out);
-        } finally {
-            Files.deleteIfExists(input);
-        }
-    }
-
-    private static Path findOnPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
+        Promtool.check(body);
     }
 
     @Test
@@ -191,7 +145,7 @@ class EndpointTest {
         metrics.reconfigure(new MetricsSettings(LOOPBACK, next, false));
 
         assertEquals(next, metrics.port());
-        assertEquals(200, scrape(next).statusCode());
+        assertEquals(200, scrape(next).status());
         assertThrows(ConnectException.class, () -> scrape(before));
     }
 
@@ -224,7 +178,7 @@ class EndpointTest {
         }
         metrics.reconfigure(new MetricsSettings(LOOPBACK, 0, false));
         assertNotEquals(-1, metrics.port());
-        assertEquals(200, scrape(metrics.port()).statusCode());
+        assertEquals(200, scrape(metrics.port()).status());
     }
 
     @Test
