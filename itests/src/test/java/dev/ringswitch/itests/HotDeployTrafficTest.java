@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Traffic through the appliance between two namespace hosts on real TAP ports, while forwarding modules are
- * uninstalled and reinstalled: every datagram arrives, the ports' fds stay open, the core is never restarted.
+ * uninstalled, reinstalled and updated ({@code bundle:update}): every datagram arrives, the ports' fds stay open,
+ * the core is never restarted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HotDeployTrafficTest {
@@ -103,6 +104,10 @@ class HotDeployTrafficTest {
                     CommandResult install = karaf.admin("feature:install " + feature);
                     assertEquals("", install.all().strip(), install::toString);
                 }
+                for (String module : List.of("ringswitch-l2-learning", "ringswitch-stats")) {
+                    CommandResult update = karaf.admin("bundle:update " + bundleId(module));
+                    assertEquals("", update.all().strip(), update::toString);
+                }
             }
             Files.writeString(stopFile, "stop");
             String sent;
@@ -132,6 +137,13 @@ class HotDeployTrafficTest {
         assertEquals(coreBefore, coreBundleLines(), "a core bundle was refreshed or restarted");
         List<String> errors = karaf.errorLines();
         assertTrue(errors.isEmpty(), () -> "ERROR lines:\n" + String.join("\n", errors));
+    }
+
+    private String bundleId(String symbolicName) throws Exception {
+        CommandResult list = karaf.admin("bundle:list -t 0 -s");
+        return list.out().lines().filter(l -> l.strip().endsWith("| " + symbolicName)).findFirst()
+                .map(l -> l.split("\\|")[0].strip())
+                .orElseThrow(() -> new AssertionError("no bundle " + symbolicName + " in\n" + list));
     }
 
     private static BufferedReader reader(Process p) {
