@@ -303,6 +303,8 @@ public final class KarafInstance implements AutoCloseable {
         } finally {
             if (client != null) {
                 client.stop();
+                // A later start() (a restart test) connects with a new client.
+                client = null;
             }
         }
     }
