@@ -10,6 +10,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import java.io.PrintStream;
+import java.util.List;
 
 /**
  * {@code ringswitch:fdb-add}: pins a station to a port with a static entry, which never ages and is never moved by
@@ -22,10 +23,14 @@ public class FdbAddCommand extends RingSwitchCommand {
     @Argument(index = 0, name = "mac", required = true, description = "The station's unicast MAC address")
     String mac;
 
+    @Argument(index = 1, name = TrailingOptions.ARGUMENT, multiValued = true, description = TrailingOptions.DESCRIPTION)
+    List<String> more;
+
     @Option(name = "--vlan", description = "The VLAN (0..4094; default 0 = no VLAN, for a switch without VLANs)")
     int vlan;
 
-    @Option(name = "--port", required = true, description = "The port the station sits behind")
+    // Required, but checked in run(): Karaf would check it before the options that follow the MAC are read.
+    @Option(name = "--port", description = "The port the station sits behind (required)")
     @Completion(PortNameCompleter.class)
     String port;
 
@@ -35,6 +40,9 @@ public class FdbAddCommand extends RingSwitchCommand {
     @Override
     void run(PrintStream out) {
         FdbService service = require(fdb, Modules.L2, Modules.L2_FEATURE);
+        if (port == null) {
+            throw new IllegalArgumentException("--port is required: the port the station sits behind");
+        }
         service.addStatic(MacAddress.parse(mac), vlan, port);
     }
 }

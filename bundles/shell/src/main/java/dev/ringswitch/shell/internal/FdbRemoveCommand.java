@@ -9,6 +9,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import java.io.PrintStream;
+import java.util.List;
 
 /**
  * {@code ringswitch:fdb-remove}: removes a static entry.
@@ -19,6 +20,9 @@ public class FdbRemoveCommand extends RingSwitchCommand {
 
     @Argument(index = 0, name = "mac", required = true, description = "The station's MAC address")
     String mac;
+
+    @Argument(index = 1, name = TrailingOptions.ARGUMENT, multiValued = true, description = TrailingOptions.DESCRIPTION)
+    List<String> more;
 
     @Option(name = "--vlan", description = "The VLAN (0..4094; default 0 = no VLAN)")
     int vlan;

@@ -24,6 +24,9 @@ public class ModuleListCommand extends ListingCommand {
     @Completion(ModuleNameCompleter.class)
     String name;
 
+    @Argument(index = 1, name = TrailingOptions.ARGUMENT, multiValued = true, description = TrailingOptions.DESCRIPTION)
+    List<String> more;
+
     @Reference
     DatapathService datapath;
 

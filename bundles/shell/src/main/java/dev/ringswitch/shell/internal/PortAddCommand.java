@@ -10,6 +10,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import java.io.PrintStream;
+import java.util.List;
 
 /**
  * {@code ringswitch:port-add}: creates a TAP interface and adds it to the switch. The port is saved as
@@ -22,6 +23,9 @@ public class PortAddCommand extends PortSettingsCommand {
     @Argument(index = 0, name = "name", required = true,
             description = "Interface name (1..15 characters), or a pattern such as tap%d to let the kernel number it")
     String name;
+
+    @Argument(index = 1, name = TrailingOptions.ARGUMENT, multiValued = true, description = TrailingOptions.DESCRIPTION)
+    List<String> more;
 
     @Option(name = "--persistent", description = "Keep the interface when the switch closes it (TUNSETPERSIST)")
     boolean persistent;

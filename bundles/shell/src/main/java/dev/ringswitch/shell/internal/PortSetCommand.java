@@ -11,6 +11,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import java.io.PrintStream;
+import java.util.List;
 
 /**
  * {@code ringswitch:port-set}: changes a port in place, without reopening it. Options not given keep their value.
@@ -26,6 +27,9 @@ public class PortSetCommand extends PortSettingsCommand {
     @Argument(index = 0, name = "name", required = true, description = "The port")
     @Completion(PortNameCompleter.class)
     String name;
+
+    @Argument(index = 1, name = TrailingOptions.ARGUMENT, multiValued = true, description = TrailingOptions.DESCRIPTION)
+    List<String> more;
 
     @Option(name = "--up", description = "Bring the link administratively up")
     boolean up;

@@ -2,9 +2,12 @@ package dev.ringswitch.shell.internal;
 
 import dev.ringswitch.api.port.PortException;
 import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.support.CommandException;
 
 import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.util.List;
 
 /**
  * Base of every {@code ringswitch} command: runs the command and turns the api's "bad input" exceptions into a
@@ -34,11 +37,34 @@ abstract class RingSwitchCommand implements Action {
      */
     final Object execute(PrintStream out) throws Exception {
         try {
+            TrailingOptions.apply(this, trailing());
             run(out);
             return null;
         } catch (IllegalArgumentException | IllegalStateException | PortException e) {
             throw new CommandException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * @return the tokens after the command's arguments: the value of its multi-valued {@code @Argument} named
+     *         {@value TrailingOptions#ARGUMENT} (see {@link TrailingOptions}), or {@code null} if it has none
+     */
+    @SuppressWarnings("unchecked")
+    List<String> trailing() {
+        for (Class<?> c = getClass(); c != null; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                Argument a = f.getAnnotation(Argument.class);
+                if (a != null && a.multiValued() && TrailingOptions.ARGUMENT.equals(a.name())) {
+                    try {
+                        f.setAccessible(true);
+                        return (List<String>) f.get(this);
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException("cannot read " + f + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /**

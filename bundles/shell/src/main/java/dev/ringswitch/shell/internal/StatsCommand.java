@@ -13,6 +13,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -28,6 +29,9 @@ public class StatsCommand extends ListingCommand {
     @Argument(index = 0, name = "name", description = "Only this port, with its drops by reason")
     @Completion(PortNameCompleter.class)
     String name;
+
+    @Argument(index = 1, name = TrailingOptions.ARGUMENT, multiValued = true, description = TrailingOptions.DESCRIPTION)
+    List<String> more;
 
     @Option(name = "--totals", description = "Counters since the module started, ignoring stats-clear")
     boolean totals;
