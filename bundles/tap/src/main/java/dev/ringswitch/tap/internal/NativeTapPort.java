@@ -37,6 +37,15 @@ public final class NativeTapPort implements TapPort {
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeTapPort.class);
 
+    /**
+     * The offloads a port with a virtio-net header accepts (TUNSETOFFLOAD): partial checksums and TCP segmentation
+     * for IPv4 and IPv6, with ECN. The kernel then sends TCP as GSO frames of up to 64 KiB, one read for what would
+     * be up to 44 MTU-sized segments. The reader must keep each frame's header with it: written back with its header
+     * to a port like this one, the frame is segmented or its checksum completed by the kernel, as the receiving side
+     * needs.
+     */
+    static final int OFFLOADS = Linux.TUN_F_CSUM | Linux.TUN_F_TSO4 | Linux.TUN_F_TSO6 | Linux.TUN_F_TSO_ECN;
+
     private final int fd;
     private final String name;
     private final int ifIndex;
@@ -62,7 +71,8 @@ public final class NativeTapPort implements TapPort {
     /**
      * Opens a TAP device and applies {@code config}, as one linear sequence: check the name, open
      * {@code /dev/net/tun}, probe the driver's features, TUNSETIFF (create, or attach to an existing persistent
-     * device), read back the kernel's name, then the vnet header size, MTU, MAC, IPv4, persistence and link state.
+     * device), read back the kernel's name, then the vnet header size and the offloads ({@link #OFFLOADS}, for a
+     * port with a virtio-net header), MTU, MAC, IPv4, persistence and link state.
      * Any failure closes the fd; if the failure came after this call changed persistence, it is restored first, so
      * that a device this call created disappears and a pre-existing persistent one survives.
      *
@@ -95,6 +105,7 @@ public final class NativeTapPort implements TapPort {
             try {
                 if (config.vnetHdr()) {
                     control.setVnetHdrSize(Linux.VIRTIO_NET_HDR_LEN);
+                    control.setOffload(OFFLOADS);
                 }
                 if (config.mtu() != 0) {
                     control.setMtu(config.mtu());

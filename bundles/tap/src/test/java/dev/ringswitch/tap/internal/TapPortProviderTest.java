@@ -235,5 +235,19 @@ class TapPortProviderTest {
         String details = LinuxNet.run("ip", "-d", "link", "show", "dev", "rst-v0");
         assertTrue(details.contains("vnet_hdr on"), details);
         assertNotEquals(0, port.ifIndex());
+        // TUNSETOFFLOAD turned on the interface's checksum and segmentation offloads (ethtool, apt package ethtool).
+        String features = LinuxNet.run("ethtool", "-k", "rst-v0");
+        assertTrue(features.contains("tx-checksumming: on"), features);
+        assertTrue(features.contains("tx-tcp-segmentation: on"), features);
+        assertTrue(features.contains("tx-tcp6-segmentation: on"), features);
+        assertTrue(features.contains("tx-tcp-ecn-segmentation: on"), features);
+    }
+
+    @Test
+    void shouldOpenWithoutOffloadsWhenThereIsNoVirtioNetHeader() {
+        provider.open(PortConfig.of("rst-v0"));
+
+        String features = LinuxNet.run("ethtool", "-k", "rst-v0");
+        assertTrue(features.contains("tx-tcp-segmentation: off"), features);
     }
 }

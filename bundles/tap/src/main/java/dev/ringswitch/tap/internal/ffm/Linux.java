@@ -67,6 +67,17 @@ public final class Linux {
     /** Size of {@code struct virtio_net_hdr}, the kernel's default for IFF_VNET_HDR (linux/virtio_net.h). */
     public static final int VIRTIO_NET_HDR_LEN = 10;
 
+    // --- TUNSETOFFLOAD flags (linux/if_tun.h): what the reader of the fd accepts from the kernel
+
+    /** {@code TUN_F_CSUM}: frames may carry a partial checksum (VIRTIO_NET_HDR_F_NEEDS_CSUM). */
+    public static final int TUN_F_CSUM = 0x01;
+    /** {@code TUN_F_TSO4}: TCP/IPv4 GSO frames (VIRTIO_NET_HDR_GSO_TCPV4). */
+    public static final int TUN_F_TSO4 = 0x02;
+    /** {@code TUN_F_TSO6}: TCP/IPv6 GSO frames (VIRTIO_NET_HDR_GSO_TCPV6). */
+    public static final int TUN_F_TSO6 = 0x04;
+    /** {@code TUN_F_TSO_ECN}: TSO frames with ECN/CWR set (VIRTIO_NET_HDR_GSO_ECN). */
+    public static final int TUN_F_TSO_ECN = 0x08;
+
     // --- link flags (net/if.h)
 
     /** {@code IFF_UP}: administratively up. */

@@ -159,6 +159,20 @@ public final class TapControl implements AutoCloseable {
         tunIoctl(Linux.TUNSETVNETHDRSZ, "TUNSETVNETHDRSZ", value);
     }
 
+    /**
+     * {@code TUNSETOFFLOAD}: tells the kernel which offloads the reader of this fd handles. The kernel then turns on
+     * the matching features of the interface (checksum offload, TSO) and sends GSO frames and partial checksums to
+     * the fd, described by each frame's virtio-net header; it accepts the same back from writes whatever is set here.
+     *
+     * @param flags TUN_F_* bits
+     */
+    public void setOffload(int flags) {
+        if (ioctl(tunFd, Linux.TUNSETOFFLOAD, Integer.toUnsignedLong(flags)) < 0) {
+            throw Errno.failure(ifname, "ioctl(TUNSETOFFLOAD, 0x" + Integer.toHexString(flags) + ")",
+                    LibC.errno(errno));
+        }
+    }
+
     // --- interface requests on a socket
 
     /** @return the IFF_* link flags (SIOCGIFFLAGS) */
