@@ -21,7 +21,8 @@ import java.util.List;
 public class PortAddCommand extends PortSettingsCommand {
 
     @Argument(index = 0, name = "name", required = true,
-            description = "Interface name (1..15 characters), or a pattern such as tap%d to let the kernel number it")
+            description = "Interface name (1..15 characters), or a pattern in single quotes, such as 'tap%d', to let"
+                    + " the kernel number it")
     String name;
 
     @Argument(index = 1, name = TrailingOptions.ARGUMENT, multiValued = true, description = TrailingOptions.DESCRIPTION)
