@@ -128,8 +128,9 @@ class PortPersistenceTest {
 
             Path bad = etc("ringswitch.port-" + BAD_PORT + ".cfg");
             Files.writeString(bad, "mtu = 10\n");
-            Operator.await("the bad file is reported", Appliance.FILE_DELAY, () -> log().contains(
-                    "ringswitch.port~" + BAD_PORT + " (etc/ringswitch.port-" + BAD_PORT + ".cfg): MTU 10 out of range"));
+            String report = "ringswitch.port~" + BAD_PORT + " (etc/ringswitch.port-" + BAD_PORT + ".cfg): MTU 10 out"
+                    + " of range";
+            Operator.await("the bad file is reported", Appliance.FILE_DELAY, () -> log().contains(report));
             assertTrue(settings(BAD_PORT).isEmpty());
             assertFalse(Appliance.linkExists(BAD_PORT));
             Files.delete(bad);

@@ -64,7 +64,8 @@ final class PortConfigProperties {
             #   mac         MAC address of the interface, e.g. 02:00:00:00:00:01 (absent: random, then saved)
             #   address     IPv4 address of the interface, A.B.C.D/LEN (absent: none)
             #   up          true | false: administrative link state (default true)
-            #   persistent  true | false: the interface outlives the switch (TUNSETPERSIST); a change re-creates the port
+            #   persistent  true | false: the interface outlives the switch (TUNSETPERSIST); changing it re-creates
+            #               the port
             #   mode        access | trunk | native-tagged | native-untagged (absent: a plain port, no VLANs)
             #   vlan        access VLAN, or native VLAN of a native-* trunk, 1..4094
             #   trunks      VLANs a trunk carries, e.g. 10,20-30 (absent: all)

@@ -25,7 +25,8 @@ class FdbCommandsTest {
         FdbCommand c = new FdbCommand();
         c.fdb = fdb;
         String all = Commands.run(c);
-        assertTrue(all.lines().anyMatch(l -> l.matches("rsc0\\s+\\|\\s+10 \\| 02:00:00:00:00:0a \\|\\s+12 \\| learned")),
+        assertTrue(all.lines().anyMatch(l -> l.matches(
+                "rsc0\\s+\\|\\s+10 \\| 02:00:00:00:00:0a \\|\\s+12 \\| learned")),
                 all);
         assertTrue(all.lines().anyMatch(l -> l.matches("rsc1\\s+\\|\\s+20 \\| 02:00:00:00:00:0b \\|\\s+- \\| static")),
                 all);

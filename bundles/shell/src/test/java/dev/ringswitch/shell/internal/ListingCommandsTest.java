@@ -38,7 +38,8 @@ class ListingCommandsTest {
         String table = Commands.run(c);
         String row = table.lines().filter(l -> l.startsWith("rsc0")).findFirst().orElseThrow(() -> new AssertionError(
                 table));
-        assertTrue(row.matches("rsc0\\s+\\|\\s+0\\s+\\|\\s+100\\s+\\|\\s+down\\s+\\|\\s+1500\\s+\\|\\s+02:00:00:00:00:01"
+        assertTrue(row.matches("rsc0\\s+\\|\\s+0\\s+\\|\\s+100\\s+\\|\\s+down\\s+\\|\\s+1500\\s+\\|"
+                + "\\s+02:00:00:00:00:01"
                 + "\\s+\\|\\s+-\\s+\\|\\s+access 10\\s+\\|\\s+0\\s+\\|\\s+0\\s+\\|\\s+0"), row);
 
         c.json = true;

@@ -123,7 +123,8 @@ class PortCommandsTest {
     @Test
     void portAdd_permissionDenied_printsTheApiMessage() {
         admin.failNextWith(new PortException.PermissionDenied("rsc0", "open(/dev/net/tun)", 1,
-                "rsc0: open(/dev/net/tun) failed: EPERM (Operation not permitted): run as root or grant CAP_NET_ADMIN"));
+                "rsc0: open(/dev/net/tun) failed: EPERM (Operation not permitted): run as root or grant"
+                        + " CAP_NET_ADMIN"));
         assertEquals("rsc0: open(/dev/net/tun) failed: EPERM (Operation not permitted): run as root or grant"
                 + " CAP_NET_ADMIN", Commands.fail(add("rsc0")));
     }
