@@ -10,11 +10,11 @@
       sends COUNT broadcast-free frames to DST (aa:bb:...) from random unicast source MACs; prints "sent N"
   raw_frames.py repeat IFACE SRC DST COUNT GAP_US
       sends COUNT small frames from SRC to DST; prints "sent N"
-  raw_frames.py capture IFACE IDLE_SECONDS MAX_SECONDS [count]
+  raw_frames.py capture IFACE IDLE_SECONDS MAX_SECONDS [count | from=MAC]
       prints "ready", then "frame HEX" for each frame the interface received (802.1Q tag put back where the kernel
       took it off), until IDLE_SECONDS without a frame (counted from the start, then from each frame), or
       MAX_SECONDS; then "done N".
-      With "count", prints only "done N".
+      With "count", prints only "done N"; with "from=MAC", only "done N" counting the frames from MAC.
 """
 import os
 import random
@@ -29,6 +29,7 @@ PACKET_AUXDATA = 8
 PACKET_OUTGOING = 4
 TP_STATUS_VLAN_VALID = 0x10
 TP_STATUS_VLAN_TPID_VALID = 0x40
+SO_RCVBUFFORCE = 33
 
 
 def open_socket(iface):
@@ -98,10 +99,11 @@ def send_repeat(iface, src, dst, count, gap_us):
     print("sent %d" % count, flush=True)
 
 
-def capture(iface, idle, limit, count_only):
+def capture(iface, idle, limit, count_only, source):
     sock = open_socket(iface)
     sock.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+    # Root may exceed net.core.rmem_max: a flood must not overflow the capture.
+    sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 32 << 20)
     print("ready", flush=True)
     n = 0
     deadline = time.monotonic() + limit
@@ -115,7 +117,7 @@ def capture(iface, idle, limit, count_only):
             data, ancdata, _, address = sock.recvmsg(65536, socket.CMSG_SPACE(20))
         except socket.timeout:
             break
-        if address[2] == PACKET_OUTGOING:
+        if address[2] == PACKET_OUTGOING or (source is not None and data[6:12] != source):
             continue
         for level, kind, aux in ancdata:
             if level == SOL_PACKET and kind == PACKET_AUXDATA:
@@ -141,7 +143,9 @@ def main(argv):
     elif mode == "repeat":
         send_repeat(argv[2], argv[3], argv[4], int(argv[5]), int(argv[6]))
     elif mode == "capture":
-        capture(argv[2], float(argv[3]), float(argv[4]), len(argv) > 5 and argv[5] == "count")
+        option = argv[5] if len(argv) > 5 else ""
+        source = mac_bytes(option[5:]) if option.startswith("from=") else None
+        capture(argv[2], float(argv[3]), float(argv[4]), option == "count" or source is not None, source)
     else:
         sys.exit("unknown mode " + mode)
 

@@ -3,6 +3,7 @@ package dev.ringswitch.itests;
 import dev.ringswitch.itests.support.CommandResult;
 import dev.ringswitch.itests.support.JvmProbe;
 import dev.ringswitch.itests.support.KarafInstance;
+import dev.ringswitch.itests.support.LogAssertions;
 import dev.ringswitch.itests.support.Metrics;
 import dev.ringswitch.itests.support.RawHost;
 import dev.ringswitch.testkit.Privileges;
@@ -193,10 +194,10 @@ class OddFramesTest {
         List<String> added = lines.subList(logLinesBefore, lines.size());
         assertTrue(added.size() <= LOG_LINES_ALLOWED, () -> "log storm: " + added.size() + " lines\n"
                 + String.join("\n", added));
-        List<String> errors = karaf.errorLines();
-        assertTrue(errors.isEmpty(), () -> String.join("\n", errors));
-        String log = karaf.karafLog().substring(logStart);
-        assertTrue(log.lines().noneMatch(l -> l.contains("Exception")), () -> "an exception was logged:\n" + log);
+        LogAssertions.assertNoErrors(karaf);
+        List<String> log = LogAssertions.linesSince(karaf, logStart);
+        assertTrue(log.stream().noneMatch(l -> l.contains("Exception")), () -> "an exception was logged:\n"
+                + String.join("\n", log));
     }
 
     // ---- the injection ------------------------------------------------------------------------------------------

@@ -157,8 +157,26 @@ public final class RawHost implements AutoCloseable {
      * @throws IOException if the capture does not start
      */
     public Capture capture(double idleSeconds, double maxSeconds) throws IOException {
+        return capture(idleSeconds, maxSeconds, "");
+    }
+
+    /**
+     * Starts counting the frames this host receives from one source; returns once the capture is listening. Read the
+     * result with {@link Capture#count()}.
+     *
+     * @param source the source MAC, e.g. {@code 02:00:00:00:00:01}
+     * @param idleSeconds stop after this long without a frame, counted from the start and then from each frame
+     * @param maxSeconds stop after this long in any case
+     * @return the capture
+     * @throws IOException if the capture does not start
+     */
+    public Capture countFrom(String source, double idleSeconds, double maxSeconds) throws IOException {
+        return capture(idleSeconds, maxSeconds, "from=" + source);
+    }
+
+    private Capture capture(double idleSeconds, double maxSeconds, String option) throws IOException {
         Process p = ns.start("python3", script.toString(), "capture", ifName, Double.toString(idleSeconds),
-                Double.toString(maxSeconds));
+                Double.toString(maxSeconds), option);
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String first = out.readLine();
         if (!"ready".equals(first)) {
@@ -222,19 +240,36 @@ public final class RawHost implements AutoCloseable {
          */
         public List<byte[]> frames() throws Exception {
             List<byte[]> frames = new ArrayList<>();
+            read(frames);
+            return frames;
+        }
+
+        /**
+         * Waits until the capture stops.
+         *
+         * @return the frames it counted
+         * @throws Exception if it does not stop in time
+         */
+        public int count() throws Exception {
+            return read(new ArrayList<>());
+        }
+
+        private int read(List<byte[]> frames) throws Exception {
             try {
                 String line;
+                int count = -1;
                 while ((line = out.readLine()) != null) {
                     if (line.startsWith("frame ")) {
                         frames.add(HEX.parseHex(line.substring(6)));
                     } else if (line.startsWith("done ")) {
+                        count = Integer.parseInt(line.substring(5).strip());
                         break;
                     }
                 }
-                if (!process.waitFor((long) maxSeconds + 10, TimeUnit.SECONDS)) {
+                if (!process.waitFor((long) maxSeconds + 10, TimeUnit.SECONDS) || count < 0) {
                     throw new AssertionError("capture did not stop");
                 }
-                return frames;
+                return count;
             } finally {
                 process.destroyForcibly();
                 out.close();

@@ -80,4 +80,12 @@ public interface FdbService {
 
     /** @return a consistent snapshot of the table's size, counters and configuration */
     FdbStats stats();
+
+    /**
+     * @return flap detection: flaps detected so far, the thresholds, and the stations flapping now
+     * @since 1.1
+     */
+    default FlapReport flaps() {
+        return FlapReport.NONE;
+    }
 }

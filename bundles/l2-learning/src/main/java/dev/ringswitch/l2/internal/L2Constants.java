@@ -22,6 +22,19 @@ final class L2Constants {
     /** Default of {@link #MAX_ENTRIES}. */
     static final int MAX_ENTRIES_DEFAULT = MacTable.DEFAULT_MAX_ENTRIES;
 
+    /** Property: moves within the flap window that make a station flapping. */
+    static final String FLAP_MOVES = "flapMoves";
+    /** Default of {@link #FLAP_MOVES}. */
+    static final int FLAP_MOVES_DEFAULT = MacTable.DEFAULT_FLAP_MOVES;
+
+    /** Property: length of a station's flap window, seconds. */
+    static final String FLAP_WINDOW_SECONDS = "flapWindowSeconds";
+    /** Default of {@link #FLAP_WINDOW_SECONDS}. */
+    static final int FLAP_WINDOW_SECONDS_DEFAULT = MacTable.DEFAULT_FLAP_WINDOW_SECONDS;
+
+    /** Flap reports logged at most once per this many nanoseconds (one second); the rest are counted. */
+    static final long FLAP_LOG_INTERVAL_NANOS = 1_000_000_000L;
+
     /** How long a control operation waits for the datapath to release the table, milliseconds. */
     static final long CONTROL_LOCK_TIMEOUT_MILLIS = 2000;
 

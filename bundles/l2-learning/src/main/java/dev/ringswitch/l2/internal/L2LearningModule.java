@@ -3,6 +3,8 @@ package dev.ringswitch.l2.internal;
 import dev.ringswitch.api.fdb.FdbEntry;
 import dev.ringswitch.api.fdb.FdbService;
 import dev.ringswitch.api.fdb.FdbStats;
+import dev.ringswitch.api.fdb.FlapReport;
+import dev.ringswitch.api.fdb.FlappingStation;
 import dev.ringswitch.api.module.Band;
 import dev.ringswitch.api.module.DropReason;
 import dev.ringswitch.api.module.ForwardingModule;
@@ -31,6 +33,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -44,6 +47,13 @@ import java.util.function.LongSupplier;
  * multicast, broadcast or all-zero source is dropped {@link DropReason#INVALID_SOURCE} and counted; the source is
  * learned; a multicast or unknown destination leaves the egress set alone; a destination learned on the ingress port
  * is dropped {@link DropReason#SAME_PORT}; any other known destination narrows the egress set to its port.
+ *
+ * <p>Flapping: the table counts each station's moves in a window ({@code flapMoves} moves within
+ * {@code flapWindowSeconds}); when a station reaches the threshold the module logs one WARN line naming it, its VLAN
+ * and the two ports, at most one line per second (the next line says how many flaps it stands for), and
+ * {@link #flaps()} lists the stations flapping now. The check costs one comparison per batch; the line is built and
+ * logged after the table lock is released. Forwarding is unchanged: the station keeps being relearned where it was
+ * last seen, as in Open vSwitch.
  *
  * <p>Concurrency: one {@link ReentrantLock} guards the table. The datapath thread takes it in {@link #onBatchStart}
  * and releases it in {@link #onBatchEnd}, so a batch of frames costs one uncontended lock/unlock pair and no frame
@@ -70,6 +80,12 @@ public final class L2LearningModule implements ForwardingModule, FdbService {
     private MacTable table;
     private long invalidSourceDrops;
     private long batchNow;
+    /** Flaps covered by a log line so far, and when the last line was logged. */
+    private long reportedFlaps;
+    private long lastFlapLogNanos;
+
+    /** Where flap reports go; tests catch them. */
+    private volatile Consumer<String> flapLog = LOG::warn;
 
     /**
      * DS constructor.
@@ -99,14 +115,19 @@ public final class L2LearningModule implements ForwardingModule, FdbService {
     void activate(L2Config config) {
         int aging = agingOf(config);
         int max = maxEntriesOf(config);
+        int flapMoves = flapMovesOf(config);
+        int flapWindow = flapWindowOf(config);
         lock.lock();
         try {
             table = new MacTable(max, aging);
+            table.setFlapDetection(flapMoves, flapWindow);
+            lastFlapLogNanos = nanoClock.getAsLong() - L2Constants.FLAP_LOG_INTERVAL_NANOS;
         } finally {
             lock.unlock();
         }
         portService.addListener(listener);
-        LOG.info("Started: max {} learned entries, aging {} s", max, aging);
+        LOG.info("Started: max {} learned entries, aging {} s, flapping at {} moves within {} s", max, aging,
+                flapMoves, flapWindow);
     }
 
     /**
@@ -119,15 +140,19 @@ public final class L2LearningModule implements ForwardingModule, FdbService {
     void modified(L2Config config) {
         int aging = agingOf(config);
         int max = maxEntriesOf(config);
+        int flapMoves = flapMovesOf(config);
+        int flapWindow = flapWindowOf(config);
         withTable(t -> {
             if (max != t.maxLearned()) {
                 table = MacTable.resized(t, max, aging);
             } else {
                 t.setAgingSeconds(aging);
             }
+            table.setFlapDetection(flapMoves, flapWindow);
             return null;
         });
-        LOG.info("Reconfigured: max {} learned entries, aging {} s", max, aging);
+        LOG.info("Reconfigured: max {} learned entries, aging {} s, flapping at {} moves within {} s", max, aging,
+                flapMoves, flapWindow);
     }
 
     /** Stops following port events. */
@@ -165,7 +190,11 @@ public final class L2LearningModule implements ForwardingModule, FdbService {
     @Override
     public void onBatchEnd() {
         if (lock.isHeldByCurrentThread()) {
+            String report = table.flaps() == reportedFlaps ? null : flapReport(batchNow);
             lock.unlock();
+            if (report != null) {
+                flapLog.accept(report);
+            }
         }
     }
 
@@ -176,14 +205,43 @@ public final class L2LearningModule implements ForwardingModule, FdbService {
             return;
         }
         // A caller that does not use the batch hooks still gets a consistent, aged table, one frame at a time.
+        String report = null;
         lock.lock();
         try {
             long now = nanoClock.getAsLong();
             table.expire(now);
             handle(frame, now);
+            if (table.flaps() != reportedFlaps) {
+                report = flapReport(now);
+            }
         } finally {
             lock.unlock();
         }
+        if (report != null) {
+            flapLog.accept(report);
+        }
+    }
+
+    /**
+     * Builds the log line for the flaps not yet reported, if a line is due. Lock held; allocates only when a line is
+     * due, at most once per {@link L2Constants#FLAP_LOG_INTERVAL_NANOS}.
+     *
+     * @param now the current time, nanoseconds
+     * @return the line, or {@code null} if the last line was logged less than the interval ago
+     */
+    private String flapReport(long now) {
+        if (now - lastFlapLogNanos < L2Constants.FLAP_LOG_INTERVAL_NANOS) {
+            return null;
+        }
+        lastFlapLogNanos = now;
+        MacTable t = table;
+        long more = t.flaps() - reportedFlaps - 1;
+        reportedFlaps = t.flaps();
+        MacTable.Flap flap = t.lastFlap();
+        return "MAC " + new MacAddress(MacTable.macOf(flap.key())) + " in VLAN " + MacTable.vlanOf(flap.key())
+                + " is flapping between ports " + portName(flap.from()) + " and " + portName(flap.port()) + ": "
+                + flap.moves() + " moves within " + t.flapWindowSeconds() + " s; look for a loop or a duplicate"
+                + " address" + (more > 0 ? " (" + more + " more flaps since the last report)" : "");
     }
 
     private void handle(Frame frame, long now) {
@@ -305,6 +363,21 @@ public final class L2LearningModule implements ForwardingModule, FdbService {
         });
     }
 
+    @Override
+    public FlapReport flaps() {
+        return withTable(t -> {
+            List<MacTable.Flap> flapping = new ArrayList<>(t.flapping(nanoClock.getAsLong()));
+            // Keys are vlan << 48 | mac: their natural order is by VLAN, then MAC.
+            flapping.sort((a, b) -> Long.compare(a.key(), b.key()));
+            List<FlappingStation> stations = new ArrayList<>(flapping.size());
+            for (MacTable.Flap f : flapping) {
+                stations.add(new FlappingStation(new MacAddress(MacTable.macOf(f.key())), MacTable.vlanOf(f.key()),
+                        portName(f.port()), portName(f.from()), f.moves()));
+            }
+            return new FlapReport(t.flaps(), t.flapMoves(), t.flapWindowSeconds(), stations);
+        });
+    }
+
     // ---- port events ----
 
     private void portChanged(PortEvent event) {
@@ -362,7 +435,7 @@ public final class L2LearningModule implements ForwardingModule, FdbService {
         }
         if (!locked) {
             throw new IllegalStateException("MAC table busy: the datapath held it for over "
-                    + L2Constants.CONTROL_LOCK_TIMEOUT_MILLIS + " ms; see datapath-status and retry");
+                    + L2Constants.CONTROL_LOCK_TIMEOUT_MILLIS + " ms; see ringswitch:status and retry");
         }
         try {
             if (table == null) {
@@ -372,6 +445,11 @@ public final class L2LearningModule implements ForwardingModule, FdbService {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** @param sink where flap reports go instead of the log; for tests */
+    void flapLog(Consumer<String> sink) {
+        flapLog = Objects.requireNonNull(sink, "sink");
     }
 
     private int portNumber(String name) {
@@ -402,6 +480,15 @@ public final class L2LearningModule implements ForwardingModule, FdbService {
     private static int maxEntriesOf(L2Config config) {
         return clamp(L2Constants.MAX_ENTRIES, config.maxEntries(), MacTable.MIN_MAX_ENTRIES,
                 MacTable.MAX_MAX_ENTRIES);
+    }
+
+    private static int flapMovesOf(L2Config config) {
+        return clamp(L2Constants.FLAP_MOVES, config.flapMoves(), MacTable.MIN_FLAP_MOVES, MacTable.MAX_FLAP_MOVES);
+    }
+
+    private static int flapWindowOf(L2Config config) {
+        return clamp(L2Constants.FLAP_WINDOW_SECONDS, config.flapWindowSeconds(), MacTable.MIN_FLAP_WINDOW_SECONDS,
+                MacTable.MAX_FLAP_WINDOW_SECONDS);
     }
 
     private static int clamp(String key, int value, int min, int max) {

@@ -2,7 +2,9 @@ package dev.ringswitch.l2.internal;
 
 import dev.ringswitch.api.module.PortSet;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -47,6 +49,13 @@ import java.util.SplittableRandom;
  *       ports by count ({@link PortSet#CAPACITY} ports at most, so at most eight levels).</li>
  *   <li><b>Station moves.</b> A known station seen on another port is relearned there: it moves from the old
  *       port's list and count to the new one's, and {@link #moved()} counts it. Nothing is evicted for a move.</li>
+ *   <li><b>Flapping.</b> One move is a station that moved (a migrated VM, a re-plugged laptop); many moves in a short
+ *       time are a loop or two stations sharing an address, and the operator must hear about it by name. Each entry
+ *       counts its moves in a window that opens with its first move and lasts {@code flapWindow}; the move that
+ *       reaches {@code flapMoves} within the window is a flap: {@link #flaps()} counts it once per window and the
+ *       table remembers it as the {@linkplain #lastFlap() last flap} for the owner to log. Only the move path pays
+ *       for this (two array cells); a station that never moves costs nothing. The station keeps being relearned on
+ *       every move, as before: detecting a flap does not change forwarding.</li>
  *   <li><b>Static entries.</b> The operator can pin a station to a port. A static entry is in the hash index (so
  *       forwarding finds it) but on no LRU list and in no port count: it never ages, is never evicted, is not moved
  *       by traffic, and does not count against {@code maxLearned}. Its own cap is {@link #MAX_STATIC_ENTRIES}.</li>
@@ -82,6 +91,18 @@ final class MacTable {
     static final int MAX_STATIC_ENTRIES = 1024;
     /** A fresh entry is not refreshed again within this time (nanoseconds): the aging resolution. */
     static final long REFRESH_NANOS = 1_000_000_000L;
+    /** Default moves within the flap window that make a station flapping (moves). */
+    static final int DEFAULT_FLAP_MOVES = 10;
+    /** Fewest moves accepted as a flap threshold: one move alone is a station that moved. */
+    static final int MIN_FLAP_MOVES = 2;
+    /** Most moves accepted as a flap threshold. */
+    static final int MAX_FLAP_MOVES = 1_000_000;
+    /** Default length of a station's flap window (seconds). */
+    static final int DEFAULT_FLAP_WINDOW_SECONDS = 10;
+    /** Shortest accepted flap window (seconds). */
+    static final int MIN_FLAP_WINDOW_SECONDS = 1;
+    /** Longest accepted flap window (seconds): one hour. */
+    static final int MAX_FLAP_WINDOW_SECONDS = 3600;
     /** Highest VLAN number a key can hold (12 bits). */
     static final int MAX_VLAN = 4095;
     /** "No entry" / "no port" in links and results. */
@@ -103,6 +124,14 @@ final class MacTable {
     private final int[] ports;
     private final long[] seen;
     private final byte[] kinds;
+    /** When the entry's current flap window opened (its first move in the window), nanoseconds. */
+    private final long[] moveStart;
+    /** Moves of the entry in its current flap window. */
+    private final int[] moves;
+    /** Whether the entry's current flap window has been counted as a flap. */
+    private final boolean[] flapped;
+    /** The port the entry was on before its last move. */
+    private final int[] movedFrom;
     private final int[] lruPrev;
     private final int[] lruNext;
     private final int[] portPrev;
@@ -129,12 +158,20 @@ final class MacTable {
     private int learnedCount;
     private int staticCount;
     private long agingNanos;
+    private int flapMoves = DEFAULT_FLAP_MOVES;
+    private long flapWindowNanos = DEFAULT_FLAP_WINDOW_SECONDS * NANOS_PER_SECOND;
     private long lastNow = Long.MIN_VALUE;
 
     private long learnedTotal;
     private long expiredTotal;
     private long evictedTotal;
     private long movedTotal;
+    private long flapsTotal;
+    /** The last flap: key, port moved to, port moved from and its moves; valid once {@link #flapsTotal} > 0. */
+    private long lastFlapKey;
+    private int lastFlapPort;
+    private int lastFlapFrom;
+    private int lastFlapMoves;
 
     /**
      * @param maxLearned cap on learned entries, {@link #MIN_MAX_ENTRIES}..{@link #MAX_MAX_ENTRIES}
@@ -155,6 +192,10 @@ final class MacTable {
         ports = new int[capacity];
         seen = new long[capacity];
         kinds = new byte[capacity];
+        moveStart = new long[capacity];
+        moves = new int[capacity];
+        flapped = new boolean[capacity];
+        movedFrom = new int[capacity];
         lruPrev = new int[capacity];
         lruNext = new int[capacity];
         portPrev = new int[capacity];
@@ -188,6 +229,8 @@ final class MacTable {
     static MacTable resized(MacTable old, int maxLearned, int agingSeconds) {
         MacTable table = new MacTable(maxLearned, agingSeconds);
         table.lastNow = old.lastNow;
+        table.flapMoves = old.flapMoves;
+        table.flapWindowNanos = old.flapWindowNanos;
         for (int e = 0; e < old.keys.length; e++) {
             if (old.kinds[e] == STATIC) {
                 table.insert(old.keys[e], old.ports[e], 0, STATIC);
@@ -203,6 +246,11 @@ final class MacTable {
         table.expiredTotal += old.expiredTotal;
         table.evictedTotal += old.evictedTotal;
         table.movedTotal += old.movedTotal;
+        table.flapsTotal += old.flapsTotal;
+        table.lastFlapKey = old.lastFlapKey;
+        table.lastFlapPort = old.lastFlapPort;
+        table.lastFlapFrom = old.lastFlapFrom;
+        table.lastFlapMoves = old.lastFlapMoves;
         return table;
     }
 
@@ -215,6 +263,33 @@ final class MacTable {
                     + MIN_AGING_SECONDS + ".." + MAX_AGING_SECONDS);
         }
         this.agingNanos = agingSeconds * NANOS_PER_SECOND;
+    }
+
+    /**
+     * @param movesInWindow moves within the window that make a station flapping
+     * @param windowSeconds the window, seconds
+     */
+    void setFlapDetection(int movesInWindow, int windowSeconds) {
+        if (movesInWindow < MIN_FLAP_MOVES || movesInWindow > MAX_FLAP_MOVES) {
+            throw new IllegalArgumentException("flapMoves " + movesInWindow + " out of range: expected "
+                    + MIN_FLAP_MOVES + ".." + MAX_FLAP_MOVES);
+        }
+        if (windowSeconds < MIN_FLAP_WINDOW_SECONDS || windowSeconds > MAX_FLAP_WINDOW_SECONDS) {
+            throw new IllegalArgumentException("flapWindowSeconds " + windowSeconds + " out of range: expected "
+                    + MIN_FLAP_WINDOW_SECONDS + ".." + MAX_FLAP_WINDOW_SECONDS);
+        }
+        this.flapMoves = movesInWindow;
+        this.flapWindowNanos = windowSeconds * NANOS_PER_SECOND;
+    }
+
+    /** @return moves within the flap window that make a station flapping */
+    int flapMoves() {
+        return flapMoves;
+    }
+
+    /** @return the flap window in seconds */
+    int flapWindowSeconds() {
+        return (int) (flapWindowNanos / NANOS_PER_SECOND);
     }
 
     /** @return the aging time in seconds */
@@ -265,6 +340,7 @@ final class MacTable {
                 return;
             }
             movedTotal++;
+            countMove(e, port, now);
             portRemove(e);
             ports[e] = port;
             portAdd(e);
@@ -481,6 +557,54 @@ final class MacTable {
         return movedTotal;
     }
 
+    /** @return flaps detected: stations that reached the move threshold, once per window */
+    long flaps() {
+        return flapsTotal;
+    }
+
+    /** @return the last flap detected, or {@code null} if none was; allocates, so only when reporting */
+    Flap lastFlap() {
+        return flapsTotal == 0 ? null : new Flap(lastFlapKey, lastFlapPort, lastFlapFrom, lastFlapMoves);
+    }
+
+    /**
+     * Copies out the stations flapping now: at or over the threshold in a window that has not closed yet.
+     * Allocates: for control threads only.
+     *
+     * @param now the current time, nanoseconds
+     * @return the stations, in pool order
+     */
+    List<Flap> flapping(long now) {
+        now = clamp(now);
+        List<Flap> out = new ArrayList<>();
+        for (int e = 0; e < kinds.length; e++) {
+            if (kinds[e] == LEARNED && moves[e] >= flapMoves && now - moveStart[e] <= flapWindowNanos) {
+                out.add(new Flap(keys[e], ports[e], movedFrom[e], moves[e]));
+            }
+        }
+        return out;
+    }
+
+    /** Worker of {@link #learn}: counts a move of entry {@code e} to {@code port} in its flap window. */
+    private void countMove(int e, int port, long now) {
+        if (moves[e] == 0 || now - moveStart[e] > flapWindowNanos) {
+            moveStart[e] = now;
+            moves[e] = 0;
+            flapped[e] = false;
+        }
+        movedFrom[e] = ports[e];
+        int m = ++moves[e];
+        // At or over, not equal: a threshold lowered by reconfiguration still catches a station already past it.
+        if (m >= flapMoves && !flapped[e]) {
+            flapped[e] = true;
+            flapsTotal++;
+            lastFlapKey = keys[e];
+            lastFlapPort = port;
+            lastFlapFrom = ports[e];
+            lastFlapMoves = m;
+        }
+    }
+
     /**
      * Walks every structure and checks that they agree with each other. O(capacity) and allocating: for tests.
      *
@@ -589,6 +713,17 @@ final class MacTable {
     }
 
     /**
+     * A flapping station.
+     *
+     * @param key {@code vlan << 48 | mac}
+     * @param port the port it was last seen on
+     * @param from the port it was on before that
+     * @param moves its moves in its current flap window
+     */
+    record Flap(long key, int port, int from, int moves) {
+    }
+
+    /**
      * @param key an entry key
      * @return its VLAN
      */
@@ -625,6 +760,7 @@ final class MacTable {
         ports[e] = port;
         seen[e] = now;
         kinds[e] = kind;
+        moves[e] = 0;
         slotInsert(key, e);
         vlanCount[vlanOf(key)]++;
         if (kind == LEARNED) {

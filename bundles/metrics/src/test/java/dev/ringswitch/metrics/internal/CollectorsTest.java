@@ -4,8 +4,11 @@ import dev.ringswitch.api.datapath.DatapathStatus;
 import dev.ringswitch.api.datapath.ModuleInfo;
 import dev.ringswitch.api.datapath.ModuleTiming;
 import dev.ringswitch.api.fdb.FdbStats;
+import dev.ringswitch.api.fdb.FlapReport;
+import dev.ringswitch.api.fdb.FlappingStation;
 import dev.ringswitch.api.module.Band;
 import dev.ringswitch.api.module.DropReason;
+import dev.ringswitch.api.net.MacAddress;
 import dev.ringswitch.api.port.PortCounters;
 import dev.ringswitch.api.stats.PortStats;
 import dev.ringswitch.api.stats.StatsSnapshot;
@@ -189,5 +192,16 @@ class CollectorsTest {
         assertEquals(4.0, value("ringswitch_fdb_expired_total"));
         assertEquals(2.0, value("ringswitch_fdb_evicted_total"));
         assertEquals(3.0, value("ringswitch_fdb_moves_total"));
+    }
+
+    @Test
+    void fdb_exportsFlapDetectionsAndFlappingStations() {
+        assertEquals(0.0, value("ringswitch_fdb_flaps_total"));
+        assertEquals(0.0, value("ringswitch_fdb_flapping_stations"));
+        fdb.setFlaps(new FlapReport(7, 10, 10, List.of(new FlappingStation(MacAddress.parse("02:00:00:00:00:ee"), 10,
+                "tap1", "tap2", 42))));
+
+        assertEquals(7.0, value("ringswitch_fdb_flaps_total"));
+        assertEquals(1.0, value("ringswitch_fdb_flapping_stations"));
     }
 }
