@@ -46,6 +46,7 @@ public final class KarafInstance implements AutoCloseable {
 
     private final Path home;
     private final int sshPort;
+    private int metricsPort;
     private Process process;
     private SshClient client;
 
@@ -81,6 +82,9 @@ public final class KarafInstance implements AutoCloseable {
         Path management = home.resolve("etc/org.apache.karaf.management.cfg");
         replace(management, "(?m)^rmiRegistryPort\\s*=.*$", "rmiRegistryPort = " + freePort());
         replace(management, "(?m)^rmiServerPort\\s*=.*$", "rmiServerPort = " + freePort());
+        // Every instance gets its own metrics port: two on the default one would clash (an ERROR in the log).
+        metricsPort = freePort();
+        replace(home.resolve("etc/ringswitch.metrics.cfg"), "(?m)^port\\s*=.*$", "port = " + metricsPort);
         Files.writeString(home.resolve("etc/users.properties"),
                 "\n" + VIEWER + " = " + VIEWER_PASSWORD + ",_g_:viewergroup\n", StandardOpenOption.APPEND);
     }
@@ -93,6 +97,11 @@ public final class KarafInstance implements AutoCloseable {
     /** @return the SSH port */
     public int sshPort() {
         return sshPort;
+    }
+
+    /** @return the port of the instance's Prometheus endpoint on 127.0.0.1 */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     /** @return the Karaf JVM's process, or null before start */
