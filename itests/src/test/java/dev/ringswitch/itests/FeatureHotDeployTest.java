@@ -7,14 +7,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Module features install and uninstall at runtime, and never refresh (restart) the core bundles.
+ * Module features install and uninstall at runtime, and never refresh (restart) the core bundles; a module jar
+ * dropped into deploy/ joins the pipeline, and leaves it when the jar is removed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FeatureHotDeployTest {
@@ -22,6 +26,8 @@ class FeatureHotDeployTest {
     private static final List<String> MODULE_FEATURES = List.of("ringswitch-l2", "ringswitch-vlan");
     private static final List<String> CORE_BUNDLES = List.of("ringswitch-api", "ringswitch-tap",
             "ringswitch-datapath");
+
+    private static final String VERSION = System.getProperty("ringswitch.version", "0.1.0-SNAPSHOT");
 
     private KarafInstance karaf;
 
@@ -59,6 +65,9 @@ class FeatureHotDeployTest {
             }
             assertFalse(karaf.admin("bundle:list -t 0").out().contains("RingSwitch :: L2 Learning"));
         }
+        for (String feature : MODULE_FEATURES) {
+            assertEquals("", karaf.admin("feature:install " + feature).all().strip(), "reinstalling " + feature);
+        }
         String log = karaf.karafLog().substring(logStart);
         for (String line : log.split("\n")) {
             for (String core : CORE_BUNDLES) {
@@ -68,6 +77,44 @@ class FeatureHotDeployTest {
         assertEquals(coreBefore, coreBundleLines(), "core bundles changed (id, state or version)");
         List<String> errors = karaf.errorLines();
         assertTrue(errors.isEmpty(), () -> "ERROR lines:\n" + String.join("\n", errors));
+    }
+
+    @Test
+    void aModuleJarDroppedInDeployJoinsThePipelineAndLeavesWhenRemoved() throws Exception {
+        if (installedFeatures().contains("ringswitch-l2 ")) {
+            assertEquals("", karaf.admin("feature:uninstall ringswitch-l2").all().strip());
+        }
+        assertFalse(moduleList().contains("l2-learning"), "l2-learning still in the pipeline");
+        Path jar = karaf.home().resolve("system/dev/ringswitch/ringswitch-l2-learning/" + VERSION
+                + "/ringswitch-l2-learning-" + VERSION + ".jar");
+        Path dropped = karaf.home().resolve("deploy/ringswitch-l2-learning.jar");
+        try {
+            Files.copy(jar, dropped);
+            awaitModuleList(true);
+            Files.delete(dropped);
+            awaitModuleList(false);
+        } finally {
+            Files.deleteIfExists(dropped);
+            karaf.admin("feature:install ringswitch-l2");
+        }
+        List<String> errors = karaf.errorLines();
+        assertTrue(errors.isEmpty(), () -> "ERROR lines:\n" + String.join("\n", errors));
+    }
+
+    private void awaitModuleList(boolean present) throws Exception {
+        // FileInstall polls deploy/ once a second.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (moduleList().contains("l2-learning") != present) {
+            assertTrue(System.nanoTime() < deadline, () -> "l2-learning " + (present ? "never joined" : "never left")
+                    + " module-list");
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+    }
+
+    private String moduleList() throws Exception {
+        CommandResult list = karaf.admin("ringswitch:module-list");
+        assertEquals(0, list.exitStatus(), list::toString);
+        return list.out();
     }
 
     private String installedFeatures() throws Exception {
