@@ -23,17 +23,24 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.Reader;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.Dictionary;
+import java.util.Enumeration;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -79,6 +86,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #updated} therefore reads the configuration's current properties and acts on those, and {@link #deleted}
  * removes the port only if no configuration for it exists any more.
  *
+ * <h3>Complication: a removal racing a delivery</h3>
+ * A delivery may wait while an operator removes the port: {@link #updated} found the configuration, then the removal
+ * (under the port manager's lock) took the port away and deleted the configuration. Adding the port back would
+ * resurrect what the operator just removed (and make the operator's next {@code port-add} fail). So before adding a
+ * port, {@link #updated} looks for the configuration again <em>after</em> seeing the port absent: seeing the port
+ * absent takes the manager's lock, so a removal that had started is complete, its configuration deleted, and the
+ * second look finds nothing. A port the operator adds meanwhile makes the add fail as a duplicate; the delivery then
+ * goes the update path like any echo.
+ *
+ * <h3>Complication: crashes while a file is written</h3>
+ * FileInstall writes a configuration back into its file by truncating and rewriting it, and ConfigAdmin replaces its
+ * own copy by deleting it before renaming the new one: a {@code kill -9} between the two steps leaves an empty port
+ * file and no stored configuration, and the port would come back with default settings. So every save also writes
+ * the port's settings to a record of its own in the bundle's data area ({@code ports/NAME.properties}), replaced
+ * atomically (written to a temporary file, forced to disk, renamed over the old one), and written before the
+ * configuration and file. A configuration that arrives with none of the port keys (an emptied file) for a port that
+ * has a record is restored from the record, with a WARN naming both files; without a record it is a new port with
+ * default settings, as an operator's empty file means.
+ *
  * <h3>Thread-safety rules</h3>
  * ConfigAdmin calls {@link #updated} and {@link #deleted} one at a time; the listener runs on any thread that changes
  * ports, under the port manager's lock, and touches only ConfigAdmin and files, never this component's locks (there are
@@ -96,6 +122,9 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
     /** Property that ties a configuration to its file in etc/, as FileInstall and Karaf's config commands set it. */
     static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
 
+    /** Directory in the bundle's data area that holds one record per port. */
+    static final String RECORDS_DIR = "ports";
+
     /** Set while this component changes ports itself, on the thread doing it: those events are not saved. */
     private static final ThreadLocal<Boolean> APPLYING = ThreadLocal.withInitial(() -> false);
 
@@ -103,6 +132,7 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
     private final PortAdminService admin;
     private final ConfigurationAdmin configAdmin;
     private final Path etc;
+    private final Path records;
     private final Map<String, String> nameByPid = new ConcurrentHashMap<>();
     private volatile boolean active;
 
@@ -117,7 +147,12 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
     @Activate
     public PortConfigSync(@Reference PortService ports, @Reference PortAdminService admin,
                           @Reference ConfigurationAdmin configAdmin, BundleContext context) {
-        this(ports, admin, configAdmin, etcOf(context.getProperty("karaf.etc")));
+        this(ports, admin, configAdmin, etcOf(context.getProperty("karaf.etc")), recordsOf(context));
+    }
+
+    private static Path recordsOf(BundleContext context) {
+        File data = context.getDataFile(RECORDS_DIR);
+        return data == null ? null : data.toPath();
     }
 
     /**
@@ -127,10 +162,23 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
      * @param etc directory for new port files, or {@code null} to keep configurations in ConfigAdmin only
      */
     PortConfigSync(PortService ports, PortAdminService admin, ConfigurationAdmin configAdmin, Path etc) {
+        this(ports, admin, configAdmin, etc, null);
+    }
+
+    /**
+     * @param ports the port manager's read side
+     * @param admin its write side
+     * @param configAdmin where the configurations live
+     * @param etc directory for new port files, or {@code null} to keep configurations in ConfigAdmin only
+     * @param records directory for the crash-safe records of the ports' settings, or {@code null} for none
+     */
+    PortConfigSync(PortService ports, PortAdminService admin, ConfigurationAdmin configAdmin, Path etc,
+                   Path records) {
         this.ports = Objects.requireNonNull(ports, "ports");
         this.admin = Objects.requireNonNull(admin, "admin");
         this.configAdmin = Objects.requireNonNull(configAdmin, "configAdmin");
         this.etc = etc;
+        this.records = records;
     }
 
     private static Path etcOf(String dir) {
@@ -178,7 +226,7 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
         PortConfig wanted;
         try {
             name = PortConfigProperties.portName(pid, properties);
-            wanted = PortConfigProperties.parse(name, properties);
+            wanted = PortConfigProperties.parse(name, restoredIfEmptied(name, properties, source));
         } catch (IllegalArgumentException e) {
             LOG.error("{}: {}; the port is left as it is", source, e.getMessage());
             return;
@@ -190,7 +238,7 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
                 admin.removePort(previous);
                 LOG.info("port {}: removed: {} now names port {}", previous, source, name);
             }
-            PortInfo port = apply(name, wanted, source);
+            PortInfo port = apply(pid, name, wanted, source);
             if (port != null && !PortConfigProperties.toProperties(port.config()).equals(ours(properties))) {
                 save(port.config());
             }
@@ -201,13 +249,62 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
         }
     }
 
+    /**
+     * A configuration with none of the port keys is an emptied file, if the port has a record: the record's settings
+     * replace it.
+     *
+     * @return the properties to apply
+     */
+    private Dictionary<String, ?> restoredIfEmptied(String name, Dictionary<String, ?> properties, String source) {
+        if (records == null || PortConfigProperties.KEYS.stream().anyMatch(k -> properties.get(k) != null)) {
+            return properties;
+        }
+        Path record = records.resolve(name + ".properties");
+        if (!Files.isRegularFile(record)) {
+            return properties;
+        }
+        Properties saved = new Properties();
+        try (Reader in = Files.newBufferedReader(record, StandardCharsets.ISO_8859_1)) {
+            saved.load(in);
+        } catch (IOException e) {
+            LOG.error("port {}: {} holds no settings and its record {} cannot be read ({}); using defaults", name,
+                    source, record, e.getMessage());
+            return properties;
+        }
+        Hashtable<String, Object> restored = new Hashtable<>();
+        for (Enumeration<String> keys = properties.keys(); keys.hasMoreElements(); ) {
+            String key = keys.nextElement();
+            restored.put(key, properties.get(key));
+        }
+        saved.forEach((k, v) -> restored.put(k.toString(), v));
+        LOG.warn("port {}: {} holds no settings (was the switch killed while writing it?); restored from {}", name,
+                source, record);
+        return restored;
+    }
+
     /** @return the port after the change, or {@code null} if there was nothing to change */
-    private PortInfo apply(String name, PortConfig wanted, String source) {
+    private PortInfo apply(String pid, String name, PortConfig wanted, String source) {
         Optional<PortInfo> current = ports.port(name);
         if (current.isEmpty()) {
-            PortInfo added = admin.addPort(wanted);
-            LOG.info("port {}: added from {}", name, source);
-            return added;
+            // Seeing the port absent took the manager's lock: a removal that had begun is over and has deleted its
+            // configuration. Look again, so that a delivery older than the removal does not bring the port back.
+            if (find(pid) == null) {
+                return null;
+            }
+            try {
+                PortInfo added = admin.addPort(wanted);
+                LOG.info("port {}: added from {}", name, source);
+                return added;
+            } catch (IllegalArgumentException e) {
+                if (ports.port(name).isEmpty()) {
+                    throw e;
+                }
+                // The operator added it meanwhile: reconcile as for any port that exists.
+                current = ports.port(name);
+                if (current.isEmpty()) {
+                    return null;
+                }
+            }
         }
         PortConfig have = current.get().config();
         // Absent MTU and MAC mean "the kernel's choice" when the port is created, and "unchanged" after.
@@ -287,9 +384,13 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
             Hashtable<String, Object> next = current == null ? new Hashtable<>() : copy(current);
             PortConfigProperties.KEYS.forEach(next::remove);
             next.putAll(PortConfigProperties.toProperties(port));
+            // The record first: whatever a crash interrupts later, the settings are on disk in one piece.
+            if (records != null) {
+                writeAtomically(records.resolve(name + ".properties"), PortConfigProperties.fileText(port));
+            }
             if (etc != null && fileOf(next) == null) {
                 File file = etc.resolve(PortConfigProperties.FACTORY_PID + "-" + name + ".cfg").toFile();
-                Files.writeString(file.toPath(), PortConfigProperties.fileText(port), StandardCharsets.ISO_8859_1);
+                writeAtomically(file.toPath(), PortConfigProperties.fileText(port));
                 // The same spelling as FileInstall's, so that it finds this configuration when it reads the file.
                 next.put(FILEINSTALL_FILENAME, file.getAbsoluteFile().toURI().toString());
             }
@@ -303,9 +404,12 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
         }
     }
 
-    /** Deletes a removed port's configuration and its file. */
+    /** Deletes a removed port's configuration, its file and its record. */
     private void forget(String name) {
         try {
+            if (records != null) {
+                Files.deleteIfExists(records.resolve(name + ".properties"));
+            }
             Configuration config = configOf(name);
             if (config == null) {
                 return;
@@ -325,6 +429,22 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------
+
+    /**
+     * Replaces a file so that a crash leaves either the old or the new content, never a part: the text goes to a
+     * temporary file in the same directory (a name FileInstall ignores), is forced to disk, and is renamed over the
+     * target.
+     */
+    private static void writeAtomically(Path target, String text) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)));
+            out.force(true);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
 
     /** @return the configuration a port came from or was saved to, or {@code null} */
     private Configuration configOf(String name) {

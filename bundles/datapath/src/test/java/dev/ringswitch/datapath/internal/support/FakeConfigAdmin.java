@@ -59,8 +59,18 @@ public final class FakeConfigAdmin implements ConfigurationAdmin {
      * @return how many deliveries were made
      */
     public int deliver() {
+        return deliver(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Delivers queued changes one by one, as ConfigAdmin's update thread does, but at most {@code max} of them.
+     *
+     * @param max the most deliveries to make
+     * @return how many deliveries were made
+     */
+    public int deliver(int max) {
         int n = 0;
-        while (true) {
+        while (n < max) {
             String[] next;
             ManagedServiceFactory target;
             Dictionary<String, Object> props;
@@ -87,6 +97,7 @@ public final class FakeConfigAdmin implements ConfigurationAdmin {
                 }
             }
         }
+        return n;
     }
 
     /**

@@ -1,0 +1,168 @@
+package dev.ringswitch.datapath.internal;
+
+import dev.ringswitch.api.port.PortConfig;
+import dev.ringswitch.api.port.PortInfo;
+import dev.ringswitch.api.port.PortListener;
+import dev.ringswitch.api.port.PortService;
+import dev.ringswitch.api.vlan.VlanConfig;
+import dev.ringswitch.datapath.internal.support.FakeConfigAdmin;
+import dev.ringswitch.testkit.InMemoryPortProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.service.cm.Configuration;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link PortConfigSync} against the two ways a real system breaks it: a ConfigAdmin delivery that waited while the
+ * operator removed the port, and a crash that left a port's file empty.
+ */
+class PortConfigSyncRaceTest {
+
+    private static final String PID0 = "ringswitch.port~rsr0";
+
+    @TempDir
+    Path etc;
+    @TempDir
+    Path records;
+
+    private final FakeConfigAdmin cm = new FakeConfigAdmin();
+    private InMemoryPortProvider provider;
+    private DatapathManager datapath;
+    private PortConfigSync sync;
+
+    private void boot(PortService ports) {
+        provider = new InMemoryPortProvider(64, 2048);
+        datapath = new DatapathManager(provider);
+        datapath.start(RingSettings.DEFAULTS);
+        sync = new PortConfigSync(ports == null ? datapath : ports, datapath, cm, etc, records);
+        sync.activate();
+        cm.register(PortConfigProperties.FACTORY_PID, sync);
+        cm.deliver();
+    }
+
+    @AfterEach
+    void shutdown() {
+        if (sync != null) {
+            sync.deactivate();
+            datapath.deactivate();
+        }
+    }
+
+    @Test
+    void deliveryThatWaitedForARemoval_doesNotBringThePortBack() {
+        // The sync sees the ports through a view whose first lookup of rsr0 lets the operator's removal win the
+        // manager's lock: exactly what happens when port-remove runs while ConfigAdmin delivers port-add's echo.
+        boolean[] raced = {false};
+        PortService racing = new ForwardingPorts() {
+            @Override
+            public Optional<PortInfo> port(String name) {
+                if (name.equals("rsr0") && !raced[0]) {
+                    raced[0] = true;
+                    // On the operator's thread, as in real life: its events are saved, not ignored as our own.
+                    CompletableFuture.runAsync(() -> datapath.removePort("rsr0")).join();
+                }
+                return datapath.port(name);
+            }
+        };
+        boot(racing);
+        datapath.addPort(PortConfig.of("rsr0"));
+        assertEquals(1, cm.pending(), "port-add's save queued its echo");
+
+        assertEquals(1, cm.deliver(1));
+
+        assertTrue(raced[0], "the echo looked the port up");
+        assertTrue(datapath.port("rsr0").isEmpty(), "the removed port came back from a stale delivery");
+        assertFalse(cm.pids().contains(PID0), "its configuration came back: " + cm.pids());
+        cm.deliver();
+        assertTrue(datapath.port("rsr0").isEmpty());
+        datapath.addPort(PortConfig.of("rsr0"));
+        assertTrue(datapath.port("rsr0").isPresent(), "the operator can add it again");
+    }
+
+    @Test
+    void portFileEmptiedByACrash_isRestoredFromTheRecord() throws Exception {
+        boot(null);
+        datapath.addPort(PortConfig.of("rsr0").withMtu(1400).withVlan(VlanConfig.access(10)));
+        PortConfig before = datapath.port("rsr0").orElseThrow().config();
+        cm.deliver();
+        assertTrue(Files.readString(records.resolve("rsr0.properties")).contains("mtu = 1400"));
+        shutdown();
+        sync = null;
+
+        // kill -9 while FileInstall rewrote the file: the file is empty, and so is the configuration read from it.
+        Path file = etc.resolve("ringswitch.port-rsr0.cfg");
+        Files.writeString(file, "");
+        Configuration config = cm.getFactoryConfiguration(PortConfigProperties.FACTORY_PID, "rsr0", "?");
+        Dictionary<String, Object> emptied = new Hashtable<>();
+        emptied.put(PortConfigSync.FILEINSTALL_FILENAME, file.toUri().toString());
+        config.update(emptied);
+        boot(null);
+
+        assertEquals(before, datapath.port("rsr0").orElseThrow().config(), "settings after the restart");
+        assertEquals("1400", cm.properties(PID0).get("mtu"), "the configuration is whole again");
+        try (Stream<Path> files = Files.list(etc)) {
+            assertEquals(List.of("ringswitch.port-rsr0.cfg"), files.map(p -> p.getFileName().toString()).toList(),
+                    "no temporary file left in etc/");
+        }
+    }
+
+    @Test
+    void emptyFileOfANewPort_meansDefaultSettings() throws Exception {
+        boot(null);
+        Configuration config = cm.getFactoryConfiguration(PortConfigProperties.FACTORY_PID, "rsr1", "?");
+        config.update(new Hashtable<>());
+        cm.deliver();
+        assertEquals(PortConfig.of("rsr1").vlan(), datapath.port("rsr1").orElseThrow().config().vlan());
+        assertEquals(1500, datapath.port("rsr1").orElseThrow().config().mtu());
+    }
+
+    @Test
+    void removedPort_leavesNoRecord() throws Exception {
+        boot(null);
+        datapath.addPort(PortConfig.of("rsr0"));
+        assertTrue(Files.exists(records.resolve("rsr0.properties")));
+        datapath.removePort("rsr0");
+        assertFalse(Files.exists(records.resolve("rsr0.properties")));
+    }
+
+    /** A {@link PortService} that forwards to the datapath; tests override what they need. */
+    private class ForwardingPorts implements PortService {
+        @Override
+        public List<PortInfo> ports() {
+            return datapath.ports();
+        }
+
+        @Override
+        public Optional<PortInfo> port(String name) {
+            return datapath.port(name);
+        }
+
+        @Override
+        public String nameOf(int number) {
+            return datapath.nameOf(number);
+        }
+
+        @Override
+        public void addListener(PortListener listener) {
+            datapath.addListener(listener);
+        }
+
+        @Override
+        public void removeListener(PortListener listener) {
+            datapath.removeListener(listener);
+        }
+    }
+}
