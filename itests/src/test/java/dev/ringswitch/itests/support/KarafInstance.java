@@ -130,8 +130,51 @@ public final class KarafInstance implements AutoCloseable {
         pb.environment().remove("JAVA_OPTS");
         pb.environment().remove("EXTRA_JAVA_OPTS");
         process = pb.start();
-        awaitBoot(process);
+        try {
+            awaitBoot(process);
+        } catch (BootTimeoutException e) {
+            // Seen once on a heavily loaded machine: Karaf's first-boot refresh of its startup bundles stalled.
+            // Keep the evidence (thread dump, log), then try once more from a clean bundle cache.
+            Path evidence = dumpThreads("boot-hang");
+            System.err.println("[itests] " + home.getFileName() + ": " + e.getMessage() + "; thread dump in "
+                    + evidence + "; retrying once");
+            kill();
+            Files.move(home.resolve("data/log/karaf.log"), home.resolve("boot-hang-karaf.log"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            deleteTree(home.resolve("data"));
+            process = pb.start();
+            awaitBoot(process);
+        }
         return this;
+    }
+
+    /** Thrown when Karaf is alive but does not finish booting in time. */
+    static final class BootTimeoutException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        BootTimeoutException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Writes a thread dump of the Karaf JVM (jcmd Thread.print) next to the instance.
+     *
+     * @param name file name prefix
+     * @return the file written
+     */
+    public Path dumpThreads(String name) {
+        Path out = home.resolve(name + "-threads.txt");
+        try {
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            new ProcessBuilder(jcmd, Long.toString(javaPid()), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).start().waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("[itests] no thread dump: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
     }
 
     /**
@@ -161,7 +204,7 @@ public final class KarafInstance implements AutoCloseable {
             }
             TimeUnit.MILLISECONDS.sleep(500);
         }
-        throw new IllegalStateException("Karaf did not finish booting in " + BOOT_TIMEOUT + "; last: " + last);
+        throw new BootTimeoutException("Karaf did not finish booting in " + BOOT_TIMEOUT + "; last: " + last);
     }
 
     private boolean bootFeaturesDone() throws IOException {
