@@ -17,8 +17,9 @@ public @interface DatapathConfig {
     int ringSize() default RingSettings.DEFAULT_RING_SIZE;
 
     /** @return bytes of off-heap memory per slot */
-    @AttributeDefinition(description = "Bytes per slot, including 8 bytes of tag headroom. A port's MTU plus 22"
-            + " (Ethernet header and two tags) must fit in frameSize - 8.")
+    @AttributeDefinition(description = "Bytes per slot, including 24 bytes of virtio-net header room and tag"
+            + " headroom. A port's MTU plus 22 (Ethernet header and two tags) must fit in frameSize - 24; offloads need"
+            + " " + RingSettings.GSO_FRAME_SIZE + " (the default).")
     int frameSize() default RingSettings.DEFAULT_FRAME_SIZE;
 
     /** @return frames read from one port per wakeup */
@@ -43,4 +44,10 @@ public @interface DatapathConfig {
     @AttributeDefinition(description = "Consecutive exceptions after which a module is isolated (FAILED, skipped)"
             + " until it is deployed again.")
     int moduleFailureThreshold() default RingSettings.DEFAULT_MODULE_FAILURE_THRESHOLD;
+
+    /** @return whether new ports get the virtio-net header with checksum and TCP segmentation offloads */
+    @AttributeDefinition(description = "Open every new port with IFF_VNET_HDR and TUNSETOFFLOAD (checksum, TSO):"
+            + " TCP crosses the switch as frames of up to 64 KiB. Needs frameSize " + RingSettings.GSO_FRAME_SIZE
+            + " or more; ports already open keep their mode.")
+    boolean offloads() default RingSettings.DEFAULT_OFFLOADS;
 }

@@ -46,6 +46,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * The switch's datapath and port manager: a DS component offering {@link PortService}, {@link PortAdminService} and
@@ -58,40 +59,55 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Frames from every port travel on one LMAX Disruptor ring ({@link Ring}) of {@code ringSize} pre-allocated slots;
  * each slot owns {@code frameSize} bytes of one off-heap segment, wrapped once by the api's
  * {@link dev.ringswitch.api.module.Frame}: {@link dev.ringswitch.api.module.Frame#HEADROOM} bytes of headroom, then the
- * frame exactly as the TAP delivered it. Two threads share the ring: {@code ringswitch-ingress}, the single producer,
- * reads ready ports (epoll through the provider's {@link dev.ringswitch.api.port.ReadinessSelector}) straight into
- * slot memory; {@code ringswitch-worker}, the single consumer ({@link Worker}), runs each batch through the modules
- * and writes every frame straight from its slot to each egress port. Flooding writes the same bytes several times;
+ * frame exactly as the TAP delivered it (with room in front for its virtio-net header, see {@link Slot}). Two threads
+ * share the ring. {@code ringswitch-worker} ({@link Worker}) waits on ready ports (epoll through the provider's
+ * {@link dev.ringswitch.api.port.ReadinessSelector}), reads bursts straight into slots, runs each burst through the
+ * modules, and then either writes the frames itself or publishes them to {@code ringswitch-egress} ({@link Egress}),
+ * the ring's single consumer, which writes them. It writes inline when the burst emptied the port's queue and the
+ * egress thread has nothing pending, i.e. when nobody waits: light and request-response traffic costs one thread
+ * wake-up per hop, and a backlog is pipelined over both threads (the worker reads while the egress thread writes).
+ * Every write goes straight from the slot to each egress port. Flooding writes the same bytes several times;
  * nothing is copied in between, and nothing is allocated or locked per frame: the slots, their frames, egress port
  * sets and counters live as long as the ring.
+ *
+ * <h3>Offloads: 64 KiB frames</h3>
+ * With {@code offloads = true} (the default) every port is opened with a virtio-net header and TUNSETOFFLOAD
+ * (checksum, TSO4/6, ECN): the hosts' TCP stacks hand the switch GSO frames of up to 64 KiB with partial checksums,
+ * and the switch hands them on with their header, so one read and one write move what would be up to 44 wire
+ * segments; slots are sized for them ({@value RingSettings#GSO_FRAME_SIZE} bytes, 16 MiB for 256 slots). Modules
+ * see the frame only (a GSO frame is one frame with a long payload); pushed or popped VLAN tags shift the header's
+ * checksum start, which the writer corrects. A port without the header (offloads off, or an in-memory test port) gets
+ * partial checksums completed in software and no GSO frames (counted as {@code too_long}); see {@link VnetHeader}.
+ * The port's configuration keeps what the operator asked for; {@link TapPort#vnetHdr()} tells what the port has.
  *
  * <h3>Default forwarding and the pipeline</h3>
  * Before the modules run, each frame's egress set holds every port that is up except the ingress port: with no module
  * the switch is a hub. Modules narrow that set, rewrite the frame or drop it. They run in band order (advisors,
  * directors, observers), then by {@link ForwardingModule#priority()}, then by name and bind order, so the order is
- * total and deterministic. The worker processes a batch <em>module-major</em>: module A over all frames of the batch,
- * then module B; each module still sees every frame in ring order, gets {@code onBatchStart}/{@code onBatchEnd}
- * around its pass, and is timed with two clock reads per batch (per-frame timing would cost as much as a small module).
- * Runts (under 14 bytes) and frames longer than the ingress port's MTU plus header and two tags are dropped before
- * the pipeline, so modules never parse garbage. After the pipeline the ingress port is removed again (no hairpin,
- * whatever a module did); an empty set drops the frame as {@code no_egress}; a port that is down is skipped and
- * counted as a tx drop. If a module implements {@link dev.ringswitch.api.module.EgressTagging} (the first such module
- * in the pipeline owns tagging) the worker asks it per egress port for a TCI and pushes the tag into the headroom
- * around that one write, then pops it, so one flood can leave tagged on trunks and untagged on access ports.
+ * total and deterministic. The worker processes each read burst <em>module-major</em>: module A over all frames of
+ * the burst, then module B; each module still sees every frame in ring order, gets {@code onBatchStart}/{@code
+ * onBatchEnd} around its pass, and is timed with two clock reads per burst (per-frame timing would cost as much as a
+ * small module). All module calls happen on the worker thread. Runts (under 14 bytes) and frames longer than the
+ * ingress port's MTU plus header and two tags (GSO frames excepted) are dropped before the pipeline, so modules never
+ * parse garbage. After the pipeline the ingress port is removed again (no hairpin, whatever a module did); an empty
+ * set drops the frame as {@code no_egress}; a port that is down is skipped and counted as a tx drop. If a module
+ * implements {@link dev.ringswitch.api.module.EgressTagging} (the first such module in the pipeline owns tagging)
+ * the worker asks it per egress port for a TCI, still on its own thread, and the writer pushes the tag into the
+ * headroom around that one write, then pops it, so one flood can leave tagged on trunks and untagged on access ports.
  *
  * <h3>Complication: changing things while frames flow</h3>
  * Control threads (DS bind/unbind, the admin service) never touch the datapath threads' state. They build an
  * immutable {@link Plan} (ports by number, up set, per-port frame limit, the pipeline) with a new generation and
- * publish it through a volatile field; ingress reads it once per wakeup and the worker once per batch, so a frame is
- * handled wholly under one plan: a module added or removed takes effect at a batch boundary and no frame is lost or
- * half-processed. When the control thread must know that the old plan is no longer in use (unbinding a module: DS
+ * publish it through a volatile field; the worker adopts it once per round, between bursts, and each frame carries
+ * the plan it was switched under to its writes, so a frame is handled wholly under one plan: a module added or
+ * removed takes effect at a burst boundary and no frame is lost or half-processed. When the control thread must know that the old plan is no longer in use (unbinding a module: DS
  * may unload its classes as soon as unbind returns; removing a port: its fd is about to be closed and its number
- * reused; binding a module, so that its onStart has run and it is active when bind returns), it asks ingress for a
- * <em>barrier</em>: a frameless slot published after ingress adopted the new plan.
- * Once the worker's sequence passes the barrier, every frame read under the old plan has been written out, the
- * leaving module's {@code onStop} has run on the worker thread, and neither thread can touch the old module or port
- * again. Barriers ride the ring like frames, so this also works on an idle switch (the barrier wakes the worker) and
- * costs nothing when nothing changes. The wait is bounded by {@code quiesceTimeoutMillis} (default 2 s): a module
+ * reused; binding a module, so that its onStart has run and it is active when bind returns), it asks the worker for
+ * a <em>barrier</em>: a frameless slot published after the worker adopted the new plan.
+ * Once the egress thread's sequence passes the barrier, every frame switched under the old plan has been written
+ * out, the leaving module's {@code onStop} has run on the worker thread, and neither thread can touch the old module
+ * or port again. Barriers ride the ring like frames, so this also works on an idle switch (the barrier wakes the
+ * egress thread) and costs nothing when nothing changes. The wait is bounded by {@code quiesceTimeoutMillis} (default 2 s): a module
  * stuck in an endless loop cannot hang the OSGi framework; the timeout is logged.
  *
  * <h3>Complication: modules that fail</h3>
@@ -104,8 +120,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * parser bug on one protocol, keeps running, because its streak is reset by each success.
  *
  * <h3>Complication: a full ring</h3>
- * Ingress claims slots with {@code tryNext()}; when the ring is full it stops reading, counts a publish stall and parks
- * in {@link Ring#STALL_PARK_NANOS} steps until the worker frees room. Frames wait in the kernel's TAP queue, which
+ * The worker claims slots with {@code tryNext()}; when the ring is full it stops reading, counts a publish stall and
+ * parks in {@link Ring#STALL_PARK_NANOS} steps until the egress thread frees room. Frames wait in the kernel's TAP queue, which
  * drops and counts them when it is full: memory never grows.
  *
  * <h3>Ports</h3>
@@ -118,9 +134,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <h3>Thread-safety rules</h3>
  * Control state (ports by name and number, the module list, listeners, the ring reference) is guarded by
- * {@link #lock}; everything the datapath threads read is in the published plan or written by exactly one of them:
- * rx counters by ingress, drop and tx counters and module counters by the worker, each with opaque stores read by
- * control threads with opaque loads (values may lag by a batch, never tear). Besides the api's
+ * {@link #lock}; everything the datapath threads read is in the published plan or written by one of them at a time:
+ * rx and rx-drop counters and module counters by the worker; tx counters by whichever thread writes the frame, which
+ * the ring's sequences hand over (the worker writes only while the egress thread has nothing published left, see
+ * {@link FrameWriter}). All are opaque stores read by control threads with opaque loads (values may lag by a batch,
+ * never tear). Besides the api's
  * {@link dev.ringswitch.api.port.PortCounters}, each port counts its drops by {@link DropReason} (rx: runt, too long
  * and every pipeline drop; tx: link down, queue full, I/O error, tagging module error) and its read and write errors,
  * and each module a histogram of its per-frame time (the mean of each batch), for {@link #portDrops()} and
@@ -152,6 +170,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
     private RingSettings settings = RingSettings.DEFAULTS;
     private long generation;
     private long bindOrder;
+    private Supplier<FrameWriter> egressWriters = FrameWriter::new;
 
     /**
      * @param provider opens the ports (the TAP bundle's provider, or an in-memory one in tests)
@@ -172,6 +191,17 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
     }
 
     /**
+     * Replaces the egress thread's writer of rings started from now on: tests slow it down with it.
+     *
+     * @param writers makes one writer per ring
+     */
+    void setEgressWriters(Supplier<FrameWriter> writers) {
+        synchronized (lock) {
+            egressWriters = writers;
+        }
+    }
+
+    /**
      * Starts the datapath with explicit settings (tests and benchmarks call this instead of DS).
      *
      * @param initial the settings
@@ -179,7 +209,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
     void start(RingSettings initial) {
         synchronized (lock) {
             settings = initial;
-            Ring r = new Ring(settings, provider, newPlan(), drops);
+            Ring r = new Ring(settings, provider, newPlan(), drops, egressWriters.get());
             r.start();
             ring = r;
         }
@@ -207,16 +237,22 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
                 return;
             }
             for (PortEntry e : byName.values()) {
+                if (e.vnet && next.readCapacity() < RingSettings.GSO_MAX_FRAME) {
+                    settings = old;
+                    throw new IllegalArgumentException("frameSize " + next.frameSize() + " in " + RingSettings.PID
+                            + " is too small for port " + e.name() + ", which has offloads (64 KiB frames): it needs"
+                            + " at least " + RingSettings.GSO_FRAME_SIZE + "; remove the port first");
+                }
                 if (e.config().mtu() > next.maxMtu()) {
                     settings = old;
                     throw new IllegalArgumentException("frameSize " + next.frameSize() + " in " + RingSettings.PID
                             + " is too small for port " + e.name() + " (MTU " + e.config().mtu()
                             + "): it needs at least "
-                            + (e.config().mtu() + RingSettings.L2_OVERHEAD + Frame.HEADROOM));
+                            + (e.config().mtu() + RingSettings.L2_OVERHEAD + FrameBuffer.PREFIX + Frame.HEADROOM));
                 }
             }
             ring.stop(old.quiesceTimeoutMillis());
-            Ring r = new Ring(next, provider, newPlan(), drops);
+            Ring r = new Ring(next, provider, newPlan(), drops, egressWriters.get());
             r.start();
             ring = r;
         }
@@ -331,17 +367,15 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
             if (byName.containsKey(config.name())) {
                 throw new IllegalArgumentException("port " + config.name() + " is already a switch port");
             }
-            if (config.vnetHdr()) {
-                throw new IllegalArgumentException("port " + config.name() + ": the datapath does not support the"
-                        + " virtio-net header (vnetHdr); add the port without it");
-            }
             checkMtu(config.name(), config.mtu());
             int number = freeNumber();
             if (number < 0) {
                 throw new IllegalStateException("cannot add port " + config.name() + ": the switch has "
                         + PortSet.CAPACITY + " ports, the maximum; remove a port first");
             }
-            TapPort tap = provider.open(config);
+            // With offloads every port gets the header; the configuration keeps what the operator asked for.
+            boolean vnet = config.vnetHdr() || settings.offloadsActive();
+            TapPort tap = provider.open(vnet == config.vnetHdr() ? config : config.withVnetHdr(true));
             PortEntry entry;
             try {
                 if (byName.containsKey(tap.name())) {
@@ -372,7 +406,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
     private void checkMtu(String name, int mtu) {
         if (mtu > settings.maxMtu()) {
             throw new IllegalArgumentException("port " + name + ": MTU " + mtu + " needs slots of "
-                    + (mtu + RingSettings.L2_OVERHEAD + Frame.HEADROOM)
+                    + (mtu + RingSettings.L2_OVERHEAD + FrameBuffer.PREFIX + Frame.HEADROOM)
                     + " bytes, but frameSize is " + settings.frameSize() + " in " + RingSettings.PID
                     + "; raise frameSize or use MTU " + settings.maxMtu() + " or less");
         }

@@ -6,8 +6,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Frames dropped per {@link DropReason}, switch-wide. Written by the worker thread only (opaque stores); read by
- * control threads. Outlives ring restarts.
+ * Frames dropped per {@link DropReason} before or in the pipeline, switch-wide. Written by the worker thread only
+ * (opaque stores); read by control threads. Outlives ring restarts.
  */
 final class DropCounters {
 

@@ -12,6 +12,8 @@ final class PortEntry {
 
     final int number;
     final TapPort tap;
+    /** Whether the port's frames carry a virtio-net header (what the port really has, not what was asked for). */
+    final boolean vnet;
     final PortStats stats = new PortStats();
     final RateLimitedLog log;
     private volatile PortConfig config;
@@ -19,6 +21,7 @@ final class PortEntry {
     PortEntry(int number, TapPort tap, PortConfig config) {
         this.number = number;
         this.tap = tap;
+        this.vnet = tap.vnetHdr();
         this.config = config;
         this.log = new RateLimitedLog(tap.name());
     }

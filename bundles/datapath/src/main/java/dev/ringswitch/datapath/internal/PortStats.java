@@ -10,11 +10,13 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * One port's datapath counters. Each counter has exactly one writer: the ingress thread owns the rx group, the worker
- * owns the drop and tx group. A writer reads its own field plainly and publishes with an opaque store (no fence, no
- * lock: a plain {@code mov} on x86); control threads read with opaque loads and may see values that lag by a batch.
- * Padding keeps the two groups on different cache lines so the threads do not false-share. Drops are also counted
- * by {@link DropReason} (worker-written arrays indexed by ordinal), for {@link PortDropCounters}.
+ * One port's datapath counters. Each counter has one writer at a time: the worker thread owns the rx group (reads,
+ * rx drops); the tx group belongs to whichever thread writes frames to the port, the worker or the egress thread,
+ * which hand it over through the ring's sequences (see {@link FrameWriter}). A writer reads its own field plainly and
+ * publishes with an opaque store (no fence, no lock: a plain {@code mov} on x86); control threads read with opaque
+ * loads and may see values that lag by a batch. Padding keeps the two groups on different cache lines so the threads
+ * do not false-share. Drops are also counted by {@link DropReason} (arrays indexed by ordinal), for
+ * {@link PortDropCounters}.
  */
 @SuppressWarnings("unused")
 final class PortStats {
@@ -47,28 +49,28 @@ final class PortStats {
     }
 
     private long p00, p01, p02, p03, p04, p05, p06, p07;
-    // Written by the ingress thread.
+    // Written by the worker thread.
     private long rxPackets;
     private long rxBytes;
     private long rxErrors;
-    private long p10, p11, p12, p13, p14, p15, p16, p17;
-    // Written by the worker thread.
     private long rxDrops;
+    private final long[] rxByReason = new long[REASONS.length];
+    private long p20, p21, p22, p23, p24, p25, p26, p27;
+    // Written by the thread that writes the port's frames.
     private long txPackets;
     private long txBytes;
     private long txDrops;
     private long txErrors;
-    private final long[] rxByReason = new long[REASONS.length];
     private final long[] txByReason = new long[REASONS.length];
-    private long p20, p21, p22, p23, p24, p25, p26, p27;
+    private long p30, p31, p32, p33, p34, p35, p36, p37;
 
-    /** Ingress thread only. @param bytes the frame length */
+    /** Worker thread only. @param bytes the frame length */
     void received(int bytes) {
         RX_PACKETS.setOpaque(this, rxPackets + 1);
         RX_BYTES.setOpaque(this, rxBytes + bytes);
     }
 
-    /** Ingress thread only: a read failed with an error. */
+    /** Worker thread only: a read failed with an error. */
     void rxError() {
         RX_ERRORS.setOpaque(this, rxErrors + 1);
     }
@@ -80,20 +82,20 @@ final class PortStats {
         ELEMENT.setOpaque(rxByReason, i, rxByReason[i] + 1);
     }
 
-    /** Worker thread only. @param bytes the frame length */
+    /** Writing thread only. @param bytes the frame length */
     void sent(int bytes) {
         TX_PACKETS.setOpaque(this, txPackets + 1);
         TX_BYTES.setOpaque(this, txBytes + bytes);
     }
 
-    /** Worker thread only: a frame for this port could not be written. @param reason why */
+    /** Writing thread only: a frame for this port could not be written. @param reason why */
     void txDropped(DropReason reason) {
         TX_DROPS.setOpaque(this, txDrops + 1);
         int i = reason.ordinal();
         ELEMENT.setOpaque(txByReason, i, txByReason[i] + 1);
     }
 
-    /** Worker thread only: a write failed with an unexpected error (also a tx drop). */
+    /** Writing thread only: a write failed with an unexpected error (also a tx drop). */
     void txError() {
         TX_ERRORS.setOpaque(this, txErrors + 1);
     }

@@ -3,14 +3,9 @@ package dev.ringswitch.datapath.internal;
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.ExceptionHandler;
-import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import dev.ringswitch.api.module.Frame;
-import dev.ringswitch.api.module.PortSet;
-import dev.ringswitch.api.port.PortException;
 import dev.ringswitch.api.port.PortProvider;
 import dev.ringswitch.api.port.ReadinessSelector;
-import dev.ringswitch.api.port.TapPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,37 +13,38 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
- * The ring engine: one single-producer Disruptor ring of pre-allocated {@link Slot}s, the ingress thread that fills
- * it from the ports and the worker thread ({@link Worker}) that drains it. See {@link DatapathManager} for the design;
- * this class owns the threads, the ring memory and the selector, and the barrier protocol that lets control threads
- * wait for the datapath to let go of a module or a port.
+ * The ring engine: one single-producer Disruptor ring of pre-allocated {@link Slot}s between the worker thread
+ * ({@link Worker}: reads, modules, inline writes) and the egress thread ({@link Egress}: writes of frames handed
+ * over). See {@link DatapathManager} for the design; this class owns the threads, the ring memory and the selector,
+ * and the barrier protocol that lets control threads wait for the datapath to let go of a module or a port.
  *
- * <p>Ingress, on its own thread: wait on the {@link ReadinessSelector}; serve the ready ports round-robin, starting
- * one further each wakeup, reading up to {@code ingressBatch} frames per port straight into claimed slots; publish
- * each port's burst with one {@code publish(lo, hi)} (one wait-strategy signal per burst, not per frame). A slot is
- * claimed with {@code tryNext()} before the read and kept if the read finds nothing, so no slot is wasted; when the
- * ring is full, ingress publishes what it has, counts one publish stall, and parks until the worker frees room,
- * leaving frames in the kernel queue (which drops and counts them) instead of growing memory.
+ * <p>Ring memory: {@code ringSize + ingressBatch} {@link FrameBuffer}s of {@code frameSize} bytes (one per ring
+ * entry, plus the worker's spares), each cache-line aligned, in one off-heap segment. If the aligned size is a
+ * multiple of the page size, one cache line is added between buffers, so that the first bytes of consecutive buffers
+ * (the headers every module reads) do not all fall into the same cache set.
  */
 final class Ring {
 
     private static final Logger LOG = LoggerFactory.getLogger(Ring.class);
 
-    /** How long ingress parks between checks while the ring is full, in nanoseconds. */
+    /** How long the worker parks between checks while the ring is full, in nanoseconds. */
     static final long STALL_PARK_NANOS = 20_000;
     /** Upper bound on one selector wait, in milliseconds; wakeups make it return sooner. A safety net only. */
     static final int SELECT_TIMEOUT_MILLIS = 1000;
-    /** How long a control thread parks between checks while waiting for the worker, in nanoseconds. */
+    /** How long a control thread parks between checks while waiting for the datapath, in nanoseconds. */
     static final long QUIESCE_POLL_NANOS = 50_000;
     /** Alignment of each slot's memory: a cache line. */
     static final long SLOT_ALIGNMENT = 64;
+    /** The page size the buffer stride avoids being a multiple of (see the class comment). */
+    static final long PAGE = 4096;
 
-    private static final long NONE = -1;
     private static final VarHandle STALLS;
 
     static {
@@ -65,8 +61,8 @@ final class Ring {
     private final ReadinessSelector selector;
     private final Worker worker;
     private final BatchEventProcessor<Slot> processor;
-    private final Thread ingressThread;
     private final Thread workerThread;
+    private final Thread egressThread;
     private final long startMillis = System.currentTimeMillis();
 
     private volatile Plan plan;
@@ -79,14 +75,6 @@ final class Ring {
     @SuppressWarnings("unused")
     private volatile long publishStalls;
 
-    // Ingress thread only.
-    private final int[] ready = new int[PortSet.CAPACITY];
-    private long claimed = NONE;
-    private long published = -1;
-    private long filled = -1;
-    private int rotation;
-    private boolean stalled;
-
     /**
      * Allocates the ring memory and builds the threads (not started).
      *
@@ -94,25 +82,32 @@ final class Ring {
      * @param provider opens the selector
      * @param initial the plan to start with
      * @param drops switch-wide drop counters
+     * @param egressWriter the egress thread's writer
      */
-    Ring(RingSettings settings, PortProvider provider, Plan initial, DropCounters drops) {
+    Ring(RingSettings settings, PortProvider provider, Plan initial, DropCounters drops, FrameWriter egressWriter) {
         this.settings = settings;
         this.plan = initial;
-        MemorySegment memory = arena.allocate((long) settings.ringSize() * settings.frameSize(), SLOT_ALIGNMENT);
+        long aligned = (settings.frameSize() + SLOT_ALIGNMENT - 1) / SLOT_ALIGNMENT * SLOT_ALIGNMENT;
+        long stride = aligned % PAGE == 0 ? aligned + SLOT_ALIGNMENT : aligned;
+        long count = settings.ringSize() + settings.ingressBatch();
+        MemorySegment memory = arena.allocate(count * stride, SLOT_ALIGNMENT);
         int[] next = {0};
-        this.ring = RingBuffer.createSingleProducer(() -> new Slot(memory.asSlice(
-                (long) next[0]++ * settings.frameSize(), settings.frameSize())), settings.ringSize(),
+        Supplier<FrameBuffer> buffers = () -> new FrameBuffer(memory.asSlice(next[0]++ * stride,
+                settings.frameSize()));
+        this.ring = RingBuffer.createSingleProducer(() -> new Slot(buffers.get()), settings.ringSize(),
                 settings.waitStrategy().create());
+        FrameBuffer[] spares = new FrameBuffer[settings.ingressBatch()];
+        Arrays.setAll(spares, i -> buffers.get());
         this.selector = provider.openSelector();
-        this.worker = new Worker(this, settings, drops);
         this.processor = new BatchEventProcessorBuilder().setMaxBatchSize(settings.workerBatch())
-                .build(ring, ring.newBarrier(), worker);
-        this.processor.setExceptionHandler(new WorkerExceptionHandler());
+                .build(ring, ring.newBarrier(), new Egress(egressWriter));
+        this.processor.setExceptionHandler(new EgressExceptionHandler());
         ring.addGatingSequences(processor.getSequence());
-        this.ingressThread = new Thread(this::ingress, "ringswitch-ingress");
-        this.workerThread = new Thread(processor, "ringswitch-worker");
-        ingressThread.setDaemon(true);
+        this.worker = new Worker(this, ring, selector, spares, drops);
+        this.workerThread = new Thread(worker, "ringswitch-worker");
+        this.egressThread = new Thread(processor, "ringswitch-egress");
         workerThread.setDaemon(true);
+        egressThread.setDaemon(true);
     }
 
     /** Registers the plan's ports and starts both threads. */
@@ -123,28 +118,28 @@ final class Ring {
             }
         }
         running = true;
+        egressThread.start();
         workerThread.start();
-        ingressThread.start();
     }
 
     /**
-     * Stops ingress, lets the worker finish every frame already published (bounded), then stops the worker, closes
-     * the selector and frees the ring memory. Ports stay open.
+     * Stops the worker (which stops the modules), lets the egress thread write every frame already published
+     * (bounded), then stops it, closes the selector and frees the ring memory. Ports stay open.
      *
      * @param timeoutMillis how long to wait for each thread
      */
     void stop(long timeoutMillis) {
         running = false;
         selector.wakeup();
-        join(ingressThread, timeoutMillis);
+        join(workerThread, timeoutMillis);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (processor.getSequence().get() < ring.getCursor() && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(QUIESCE_POLL_NANOS);
         }
         processor.halt();
-        join(workerThread, timeoutMillis);
+        join(egressThread, timeoutMillis);
         selector.close();
-        if (!ingressThread.isAlive() && !workerThread.isAlive()) {
+        if (!workerThread.isAlive() && !egressThread.isAlive()) {
             arena.close();
         } else {
             // Freeing memory a live thread still touches would crash it; leave it to the GC-less leak instead.
@@ -166,7 +161,7 @@ final class Ring {
     }
 
     /**
-     * Publishes a new plan; each thread adopts it at its next batch boundary.
+     * Publishes a new plan; the worker adopts it at its next round.
      *
      * @param next the plan
      */
@@ -186,10 +181,11 @@ final class Ring {
     }
 
     /**
-     * Waits until the worker has finished every frame published before plan {@code generation} took effect in
-     * ingress, and runs that plan: afterwards neither thread touches anything the plan removed. Implemented by
-     * asking ingress for a barrier slot published under the plan and waiting until the worker's sequence passes it;
-     * this also works when the ring is idle, since the barrier itself wakes the worker.
+     * Waits until the egress thread has written every frame switched before plan {@code generation} took effect in
+     * the worker, and the worker runs that plan: afterwards neither thread touches anything the plan removed.
+     * Implemented by asking the worker for a barrier slot published under the plan and waiting until the egress
+     * thread's sequence passes it; this also works when the ring is idle, since the barrier itself wakes the egress
+     * thread. (Frames the worker writes inline are written before it reads again, so before it adopts a plan.)
      *
      * @param generation the plan generation
      * @param timeoutMillis how long to wait at most
@@ -209,142 +205,61 @@ final class Ring {
                     && worker.ackedGeneration() >= generation) {
                 return true;
             }
-            if (System.nanoTime() - deadline >= 0 || !ingressThread.isAlive() || !workerThread.isAlive()) {
+            if (System.nanoTime() - deadline >= 0 || !workerThread.isAlive() || !egressThread.isAlive()) {
                 return false;
             }
             LockSupport.parkNanos(QUIESCE_POLL_NANOS);
         }
     }
 
-    // ---- ingress thread ------------------------------------------------------------------------------------------
+    // ---- for the worker -------------------------------------------------------------------------------------------
 
-    private void ingress() {
-        RateLimitedLog errors = new RateLimitedLog("ringswitch-ingress");
-        while (running) {
-            try {
-                ingressRound();
-            } catch (RuntimeException e) {
-                // A bug or a failing selector must not end ingress, and with it the switch; back off and retry.
-                if (errors.allow()) {
-                    LOG.error("ringswitch-ingress: unexpected exception; continuing", e);
-                }
-                LockSupport.parkNanos(STALL_PARK_NANOS);
-            }
-        }
-        publishFilled();
+    /** @return whether the threads should keep running */
+    boolean running() {
+        return running;
     }
 
-    /** One wakeup: adopt the plan, serve a barrier request, wait for ready ports and read them. */
-    private void ingressRound() {
-        Plan p = plan;
-        if (barrierRequested > barrierGeneration && claim()) {
-            publishBarrier(p.generation);
-        }
-        if (stalled) {
-            awaitCapacity();
-            return;
-        }
-        int n = selector.select(ready, SELECT_TIMEOUT_MILLIS);
-        if (n <= 0) {
-            return;
-        }
-        int first = Math.floorMod(rotation++, n);
-        for (int i = 0; i < n && !stalled; i++) {
-            PortEntry e = p.ports[ready[(first + i) % n]];
-            if (e != null) {
-                readBurst(e);
-            }
-        }
+    /** @return whether a control thread waits for a barrier the worker has not published yet */
+    boolean barrierPending() {
+        return barrierRequested > barrierGeneration;
     }
 
-    /** Claims a slot if none is claimed; on a full ring, records the stall. */
-    private boolean claim() {
-        if (claimed != NONE) {
-            return true;
-        }
-        try {
-            claimed = ring.tryNext();
-            return true;
-        } catch (InsufficientCapacityException e) {
-            publishFilled();
-            if (!stalled) {
-                stalled = true;
-                STALLS.setOpaque(this, publishStalls + 1);
-            }
-            return false;
-        }
-    }
-
-    private void awaitCapacity() {
-        while (running && !ring.hasAvailableCapacity(1)) {
-            LockSupport.parkNanos(STALL_PARK_NANOS);
-        }
-        stalled = false;
-    }
-
-    private void readBurst(PortEntry e) {
-        TapPort tap = e.tap;
-        int capacity = settings.readCapacity();
-        for (int k = 0; k < settings.ingressBatch(); k++) {
-            if (!claim()) {
-                return;
-            }
-            Slot slot = ring.get(claimed);
-            int length;
-            try {
-                length = tap.read(slot.frame.buffer(), Frame.readOffset(), capacity);
-            } catch (PortException ex) {
-                // A port that errors would be reported readable forever: stop watching it until it is re-added.
-                e.stats.rxError();
-                selector.deregister(tap);
-                e.log.warn(LOG, "read failed, no longer reading from this port; remove and add it again", ex,
-                        false);
-                break;
-            }
-            if (length == TapPort.WOULD_BLOCK) {
-                break;
-            }
-            slot.barrier = false;
-            slot.frame.reset(e.number, length);
-            e.stats.received(length);
-            filled = claimed;
-            claimed = NONE;
-        }
-        publishFilled();
-    }
-
-    private void publishBarrier(long generation) {
-        long sequence = claimed;
-        ring.get(sequence).barrier = true;
-        filled = sequence;
-        claimed = NONE;
-        publishFilled();
+    /**
+     * Worker: a barrier slot went out.
+     *
+     * @param sequence its sequence
+     * @param generation the plan the worker ran when it published it
+     */
+    void barrierPublished(long sequence, long generation) {
         barrierSequence = sequence;
         barrierGeneration = generation;
     }
 
-    private void publishFilled() {
-        if (filled > published) {
-            ring.publish(published + 1, filled);
-            published = filled;
-        }
+    /** Worker: the ring was found full. */
+    void countStall() {
+        STALLS.setOpaque(this, publishStalls + 1);
+    }
+
+    /** @return the last sequence the egress thread has finished writing */
+    long egressSequence() {
+        return processor.getSequence().get();
     }
 
     // ---- status ---------------------------------------------------------------------------------------------------
 
-    /** @return slots published but not yet released by the worker */
+    /** @return slots published but not yet released by the egress thread */
     long occupancy() {
         return Math.max(0, ring.getCursor() - processor.getSequence().get());
     }
 
-    /** @return times ingress found the ring full */
+    /** @return times the worker found the ring full */
     long publishStalls() {
         return (long) STALLS.getOpaque(this);
     }
 
     /** @return the datapath thread names */
     List<String> threadNames() {
-        return List.of(ingressThread.getName(), workerThread.getName());
+        return List.of(workerThread.getName(), egressThread.getName());
     }
 
     /** @return when the ring started, epoch milliseconds */
@@ -359,33 +274,33 @@ final class Ring {
 
     /** @return whether both threads are running */
     boolean isRunning() {
-        return running && ingressThread.isAlive() && workerThread.isAlive();
+        return running && workerThread.isAlive() && egressThread.isAlive();
     }
 
     /**
-     * Keeps the worker alive whatever escapes the handler (a bug in the datapath itself: module exceptions never get
-     * here). The Disruptor's default handler would stop the worker, and with it the switch.
+     * Keeps the egress thread alive whatever escapes the handler (a bug in the datapath itself). The Disruptor's
+     * default handler would stop the thread, and with it the switch.
      */
-    private static final class WorkerExceptionHandler implements ExceptionHandler<Slot> {
+    private static final class EgressExceptionHandler implements ExceptionHandler<Slot> {
 
-        private final RateLimitedLog log = new RateLimitedLog("ringswitch-worker");
+        private final RateLimitedLog log = new RateLimitedLog("ringswitch-egress");
 
         @Override
         public void handleEventException(Throwable ex, long sequence, Slot event) {
             if (log.allow()) {
-                LOG.error("ringswitch-worker: unexpected exception at sequence {}; frame lost, ring continues",
+                LOG.error("ringswitch-egress: unexpected exception at sequence {}; frame lost, ring continues",
                         sequence, ex);
             }
         }
 
         @Override
         public void handleOnStartException(Throwable ex) {
-            LOG.error("ringswitch-worker: start failed", ex);
+            LOG.error("ringswitch-egress: start failed", ex);
         }
 
         @Override
         public void handleOnShutdownException(Throwable ex) {
-            LOG.error("ringswitch-worker: shutdown failed", ex);
+            LOG.error("ringswitch-egress: shutdown failed", ex);
         }
     }
 }

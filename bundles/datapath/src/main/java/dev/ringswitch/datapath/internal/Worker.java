@@ -1,36 +1,69 @@
 package dev.ringswitch.datapath.internal;
 
-import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
 import dev.ringswitch.api.module.DropReason;
 import dev.ringswitch.api.module.EgressTagging;
 import dev.ringswitch.api.module.ForwardingModule;
 import dev.ringswitch.api.module.Frame;
 import dev.ringswitch.api.module.PortSet;
 import dev.ringswitch.api.port.PortException;
+import dev.ringswitch.api.port.ReadinessSelector;
 import dev.ringswitch.api.port.TapPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The ring's consumer: runs each batch of frames through the pipeline and writes them to their egress ports.
+ * The switching thread, {@code ringswitch-worker}: reads the ports, runs the forwarding modules, and writes the
+ * frames itself or hands them to the egress thread ({@link Egress}) through the ring.
  *
- * <p>Per batch, on the worker thread: (1) at the batch start adopt the newest {@link Plan} if it changed (stopping
- * modules that left, starting modules that joined) and acknowledge its generation; (2) collect the batch's frames,
- * dropping runts at once; (3) fill each frame's egress set with the hub default, every up port but the ingress port;
- * (4) run the modules module-major: module A over the whole batch, then module B, each call guarded; (5) write every
- * surviving frame, straight from its slot, to every port left in its egress set, asking the tagging module per port
- * whether to push a tag around the write. The Disruptor releases the batch's slots to ingress only after this
- * handler returns from the batch's last event, so the slots' memory is ours throughout.
+ * <p>One round: wait on the {@link ReadinessSelector}; adopt the newest {@link Plan} if it changed (stopping modules
+ * that left, starting modules that joined, then acknowledging its generation) and publish a barrier if a control
+ * thread asked for one; serve the ready ports round-robin, starting one further each round. Serving a port:
+ * <ol>
+ *   <li>read up to {@code ingressBatch} frames (the fairness quantum) into the worker's buffers, stopping early at
+ *       EAGAIN: the port's kernel queue is then empty;</li>
+ *   <li>run the burst through the pipeline ({@link #switchBurst}): drop runts and over-long frames, fill each egress
+ *       set with the hub default, run the modules module-major (module A over the whole burst, then module B), drop
+ *       frames left without egress, ask the tagging module for each egress port's tag;</li>
+ *   <li>write or hand over. If the read ended at EAGAIN and the egress thread has written everything published so
+ *       far, the worker writes the burst itself ({@link FrameWriter}). Otherwise it hands the burst over through the
+ *       ring and goes back to reading while the egress thread writes.</li>
+ * </ol>
+ *
+ * <h2>Why this thread layout</h2>
+ * On this class of machine (two cores, which the hosts' own network stacks and applications need as much as the
+ * switch does) a frame costs two syscalls: a read that dequeues it and a write that runs the receiving host's
+ * whole network stack in the writer's context. Handing every frame from a reading thread to a writing thread costs a
+ * futex wake-up per idle period on top, and on a virtual CPU a wake-up is tens of microseconds: a ping through the
+ * switch would pay two of them per hop. A single thread pays none, but cannot overlap the reads with the writes when
+ * the ports are busy. So the worker writes inline exactly when nobody is waiting: the queue it read is empty (the
+ * frames are not part of a train that keeps coming) and the egress thread is idle (nothing published is pending, so
+ * writing inline cannot overtake an earlier frame of the same flow). Light and request-response traffic then costs
+ * one wake-up per hop and no hand-over; a backlog (a read burst that hits the quantum) is pipelined over both
+ * threads. With offloads, TCP arrives as 64 KiB GSO frames whose reads drain the queue, so a stream is switched
+ * inline at a fraction of one core, which leaves the other core to the endpoints.
+ *
+ * <h2>Buffers</h2>
+ * The worker reads each burst into {@code ingressBatch} {@link FrameBuffer}s of its own. Written inline, they are
+ * simply read into again. Handed over, each is swapped into a ring entry the worker claims ({@link #handOver}); the
+ * entry's previous buffer, which the egress thread has finished with, becomes the worker's. So the worker never
+ * holds ring entries it has not published (the single-producer sequencer would expose them to the egress thread at
+ * the next claim), a read that finds nothing costs no entry, and frames are never copied. When the ring is full the
+ * worker counts one publish stall and parks in {@link Ring#STALL_PARK_NANOS} steps until the egress thread frees
+ * room, leaving frames in the kernel's TAP queues (which drop and count them when full) instead of growing memory.
+ *
+ * <p>Threading: everything here is confined to the worker thread, except {@link #ackedGeneration()}. Modules are
+ * called on this thread only ({@code onStart}/{@code onStop} included), never concurrently.
  */
-final class Worker implements EventHandler<Slot> {
+final class Worker implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final VarHandle ACKED;
-    /** errno of a write to a TAP whose link is down: expected, counted, not logged. */
-    private static final int EIO = 5;
 
     static {
         try {
@@ -41,18 +74,38 @@ final class Worker implements EventHandler<Slot> {
     }
 
     private final Ring ring;
+    private final RingBuffer<Slot> buffer;
+    private final ReadinessSelector selector;
     private final DropCounters drops;
-    private final Frame[] batch;
-    private int count;
+    private final FrameWriter writer = new FrameWriter();
+    private final int[] ready = new int[PortSet.CAPACITY];
+    /** The worker's own buffers, one per frame of a burst. */
+    private final FrameBuffer[] burst;
+    /** The frames of the burst the modules see: runts and over-long ones excluded. */
+    private final Frame[] frames;
+    private final RateLimitedLog errors = new RateLimitedLog("ringswitch-worker");
     private Plan current;
     /** Generation of the plan in use; written by the worker, read by control threads. */
     @SuppressWarnings("unused")
     private volatile long acked = -1;
+    /** The last sequence published to the egress thread. */
+    private long published = -1;
+    private int rotation;
 
-    Worker(Ring ring, RingSettings settings, DropCounters drops) {
+    /**
+     * @param ring the ring's shared state
+     * @param buffer the Disruptor ring
+     * @param selector waits for readable ports
+     * @param spares the worker's own buffers, {@code ingressBatch} of them
+     * @param drops switch-wide drop counters
+     */
+    Worker(Ring ring, RingBuffer<Slot> buffer, ReadinessSelector selector, FrameBuffer[] spares, DropCounters drops) {
         this.ring = ring;
+        this.buffer = buffer;
+        this.selector = selector;
         this.drops = drops;
-        this.batch = new Frame[settings.workerBatch()];
+        this.burst = spares;
+        this.frames = new Frame[spares.length];
     }
 
     /** @return the generation of the plan the worker uses; any thread */
@@ -61,54 +114,287 @@ final class Worker implements EventHandler<Slot> {
     }
 
     @Override
-    public void onStart() {
+    public void run() {
         adopt(ring.plan());
+        while (ring.running()) {
+            try {
+                round();
+            } catch (RuntimeException e) {
+                // A bug or a failing selector must not end the worker, and with it the switch; back off and retry.
+                if (errors.allow()) {
+                    LOG.error("ringswitch-worker: unexpected exception; continuing", e);
+                }
+                LockSupport.parkNanos(Ring.STALL_PARK_NANOS);
+            }
+        }
+        for (ModuleSlot m : current.modules) {
+            stop(m);
+        }
     }
 
-    @Override
-    public void onBatchStart(long batchSize, long queueDepth) {
+    /**
+     * One wakeup: wait for ready ports, adopt the plan, serve a barrier request, serve the ports. The plan is read
+     * after the wait, so that a frame that arrives after a change was made is switched under it; a change made while
+     * the worker waits wakes it.
+     */
+    private void round() {
+        int n = selector.select(ready, Ring.SELECT_TIMEOUT_MILLIS);
         Plan p = ring.plan();
         if (p != current) {
             adopt(p);
         }
-        count = 0;
+        if (ring.barrierPending()) {
+            publishBarrier(current.generation);
+        }
+        if (n <= 0) {
+            return;
+        }
+        int first = Math.floorMod(rotation++, n);
+        for (int i = 0; i < n; i++) {
+            PortEntry e = current.ports[ready[(first + i) % n]];
+            if (e != null) {
+                serve(e);
+            }
+        }
     }
 
-    @Override
-    public void onEvent(Slot slot, long sequence, boolean endOfBatch) {
-        if (!slot.barrier) {
+    // ---- reading and handing over ----------------------------------------------------------------------------------
+
+    private void serve(PortEntry e) {
+        TapPort tap = e.tap;
+        int k = 0;
+        boolean drained = false;
+        while (k < burst.length) {
+            FrameBuffer b = burst[k];
+            int length;
+            try {
+                length = e.vnet
+                        ? tap.read(b.memory, FrameBuffer.VNET_READ_OFFSET, b.readCapacity() + VnetHeader.LENGTH)
+                        : tap.read(b.frame.buffer(), Frame.readOffset(), b.readCapacity());
+            } catch (PortException ex) {
+                // A port that errors would be reported readable forever: stop watching it until it is re-added.
+                e.stats.rxError();
+                selector.deregister(tap);
+                e.log.warn(LOG, "read failed, no longer reading from this port; remove and add it again", ex,
+                        false);
+                break;
+            }
+            if (length == TapPort.WOULD_BLOCK) {
+                drained = true;
+                break;
+            }
+            if (e.vnet) {
+                b.vnet.load(b.memory, FrameBuffer.VNET_READ_OFFSET);
+                length = Math.max(0, length - VnetHeader.LENGTH);
+            } else {
+                b.vnet.clear();
+            }
+            b.frame.reset(e.number, length);
+            e.stats.received(length);
+            k++;
+        }
+        if (k == 0) {
+            return;
+        }
+        switchBurst(k);
+        if (drained && ring.egressSequence() >= published) {
+            for (int i = 0; i < k; i++) {
+                writer.write(burst[i]);
+            }
+        } else {
+            handOver(k);
+        }
+    }
+
+    /**
+     * Hands the burst's {@code n} buffers to the egress thread: claims ring entries, swaps each buffer with the
+     * entry's (which the egress thread is done with) and publishes them, in as few claims as the free room allows.
+     * On a full ring it counts one publish stall and parks until the egress thread frees room; meanwhile nothing is
+     * read, so frames wait in the kernel's queues.
+     */
+    private void handOver(int n) {
+        int i = 0;
+        boolean stalled = false;
+        while (i < n) {
+            int want = n - i;
+            long hi;
+            try {
+                hi = buffer.tryNext(want);
+            } catch (InsufficientCapacityException e) {
+                try {
+                    want = 1;
+                    hi = buffer.tryNext();
+                } catch (InsufficientCapacityException full) {
+                    if (!stalled) {
+                        stalled = true;
+                        ring.countStall();
+                    }
+                    if (!ring.running()) {
+                        return;
+                    }
+                    LockSupport.parkNanos(Ring.STALL_PARK_NANOS);
+                    continue;
+                }
+            }
+            long lo = hi - want + 1;
+            for (long seq = lo; seq <= hi; seq++) {
+                Slot entry = buffer.get(seq);
+                FrameBuffer free = entry.buffer;
+                entry.buffer = burst[i];
+                entry.barrier = false;
+                burst[i++] = free;
+            }
+            buffer.publish(lo, hi);
+            published = hi;
+        }
+    }
+
+    private void publishBarrier(long generation) {
+        long seq;
+        try {
+            seq = buffer.tryNext();
+        } catch (InsufficientCapacityException e) {
+            return;
+        }
+        buffer.get(seq).barrier = true;
+        buffer.publish(seq);
+        published = seq;
+        ring.barrierPublished(seq, generation);
+    }
+
+    // ---- switching ----------------------------------------------------------------------------------------------
+
+    /** Runs {@code n} buffers of {@link #burst} through the pipeline; afterwards each is ready for the writer. */
+    private void switchBurst(int n) {
+        Plan p = current;
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            FrameBuffer slot = burst[i];
+            slot.plan = p;
+            slot.tagged = false;
             Frame f = slot.frame;
             if (f.length() < Frame.ETH_HEADER) {
-                dropEarly(f, DropReason.RUNT);
-            } else if (f.length() > current.maxFrame[f.ingressPort()]) {
-                dropEarly(f, DropReason.TOO_LONG);
+                dropEarly(slot, DropReason.RUNT);
+            } else if (f.length() > p.maxFrame[f.ingressPort()] && !slot.vnet.isGso()) {
+                // A GSO frame is a train of segments that each fit the MTU; its length is bounded by the slot.
+                dropEarly(slot, DropReason.TOO_LONG);
             } else {
-                batch[count++] = f;
+                PortSet egress = f.egress();
+                egress.copyFrom(p.up);
+                egress.remove(f.ingressPort());
+                frames[m++] = f;
             }
         }
-        if (endOfBatch && count > 0) {
-            processBatch();
+        for (ModuleSlot module : p.modules) {
+            if (!module.isFailed()) {
+                runModule(module, m);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            decide(burst[i], p);
+        }
+        for (int i = 0; i < m; i++) {
+            frames[i] = null;
         }
     }
 
-    @Override
-    public void onShutdown() {
-        Plan p = current;
-        if (p != null) {
-            for (ModuleSlot m : p.modules) {
-                stop(m);
-            }
-        }
-    }
-
-    /** Dropped before the pipeline: modules never see frames they could not parse. */
-    private void dropEarly(Frame f, DropReason reason) {
+    /** Dropped before the pipeline: modules never see frames they could not parse. No plan: nothing to write. */
+    private void dropEarly(FrameBuffer slot, DropReason reason) {
+        Frame f = slot.frame;
+        slot.plan = null;
+        f.drop(reason);
         drops.add(reason);
         PortEntry in = current.ports[f.ingressPort()];
         if (in != null) {
             in.stats.rxDropped(reason);
         }
     }
+
+    /**
+     * One module over the whole burst, timed once per burst (two clock reads per module per burst instead of two
+     * per frame, which would cost as much as a small module itself).
+     */
+    private void runModule(ModuleSlot m, int n) {
+        ForwardingModule module = m.module;
+        long start = System.nanoTime();
+        try {
+            module.onBatchStart();
+        } catch (Throwable t) {
+            m.threw(t, "onBatchStart", current.failureThreshold);
+        }
+        int dropped = 0;
+        int seen = 0;
+        for (int i = 0; i < n && !m.isFailed(); i++) {
+            Frame f = frames[i];
+            boolean wasDropped = f.isDropped();
+            seen++;
+            try {
+                module.process(f);
+                m.succeeded();
+            } catch (Throwable t) {
+                f.drop(DropReason.MODULE_ERROR);
+                m.threw(t, "process", current.failureThreshold);
+            }
+            if (!wasDropped && f.isDropped()) {
+                dropped++;
+            }
+        }
+        try {
+            module.onBatchEnd();
+        } catch (Throwable t) {
+            m.threw(t, "onBatchEnd", current.failureThreshold);
+        }
+        m.account(seen, dropped, System.nanoTime() - start);
+        if (m.isFailed()) {
+            stop(m);
+        }
+    }
+
+    /**
+     * After the modules: never back out of the ingress port, drop what has nowhere to go (counted against the
+     * ingress port), and ask the tagging module for each egress port's tag while still on this thread.
+     */
+    private void decide(FrameBuffer slot, Plan p) {
+        if (slot.plan == null) {
+            return;
+        }
+        Frame f = slot.frame;
+        int in = f.ingressPort();
+        PortSet egress = f.egress();
+        if (!f.isDropped()) {
+            egress.remove(in);
+            if (egress.isEmpty()) {
+                f.drop(DropReason.NO_EGRESS);
+            }
+        }
+        if (f.isDropped()) {
+            drops.add(f.dropReason());
+            PortEntry entry = p.ports[in];
+            if (entry != null) {
+                entry.stats.rxDropped(f.dropReason());
+            }
+            return;
+        }
+        ModuleSlot tagger = p.tagger;
+        if (tagger == null || tagger.isFailed()) {
+            return;
+        }
+        slot.tagged = true;
+        for (int port = egress.next(0); port >= 0; port = egress.next(port + 1)) {
+            int tci = EgressTagging.UNTAGGED;
+            if (p.up.contains(port)) {
+                try {
+                    tci = tagger.tagging.egressTci(f, port);
+                } catch (Throwable t) {
+                    tagger.threw(t, "egressTci", p.failureThreshold);
+                    tci = FrameBuffer.TAGGING_FAILED;
+                }
+            }
+            slot.tci[port] = tci;
+        }
+    }
+
+    // ---- plans ----------------------------------------------------------------------------------------------------
 
     private void adopt(Plan next) {
         Plan old = current;
@@ -141,144 +427,6 @@ final class Worker implements EventHandler<Slot> {
                 m.module.onStop();
             } catch (Throwable t) {
                 m.threw(t, "onStop", current.failureThreshold);
-            }
-        }
-    }
-
-    private void processBatch() {
-        Plan p = current;
-        int n = count;
-        for (int i = 0; i < n; i++) {
-            Frame f = batch[i];
-            PortSet egress = f.egress();
-            egress.copyFrom(p.up);
-            egress.remove(f.ingressPort());
-        }
-        for (ModuleSlot m : p.modules) {
-            if (!m.isFailed()) {
-                runModule(m, n);
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            forward(batch[i], p);
-            batch[i] = null;
-        }
-        count = 0;
-    }
-
-    /**
-     * One module over the whole batch, timed once per batch (two clock reads per module per batch instead of two per
-     * frame, which would cost as much as a small module itself).
-     */
-    private void runModule(ModuleSlot m, int n) {
-        ForwardingModule module = m.module;
-        long start = System.nanoTime();
-        try {
-            module.onBatchStart();
-        } catch (Throwable t) {
-            m.threw(t, "onBatchStart", current.failureThreshold);
-        }
-        int dropped = 0;
-        int seen = 0;
-        for (int i = 0; i < n && !m.isFailed(); i++) {
-            Frame f = batch[i];
-            boolean wasDropped = f.isDropped();
-            seen++;
-            try {
-                module.process(f);
-                m.succeeded();
-            } catch (Throwable t) {
-                f.drop(DropReason.MODULE_ERROR);
-                m.threw(t, "process", current.failureThreshold);
-            }
-            if (!wasDropped && f.isDropped()) {
-                dropped++;
-            }
-        }
-        try {
-            module.onBatchEnd();
-        } catch (Throwable t) {
-            m.threw(t, "onBatchEnd", current.failureThreshold);
-        }
-        m.account(seen, dropped, System.nanoTime() - start);
-        if (m.isFailed()) {
-            stop(m);
-        }
-    }
-
-    private void forward(Frame f, Plan p) {
-        int in = f.ingressPort();
-        PortSet egress = f.egress();
-        if (!f.isDropped()) {
-            // Never back out of the port it came in on, whatever a module left in the set.
-            egress.remove(in);
-            if (egress.isEmpty()) {
-                f.drop(DropReason.NO_EGRESS);
-            }
-        }
-        if (f.isDropped()) {
-            drops.add(f.dropReason());
-            PortEntry entry = p.ports[in];
-            if (entry != null) {
-                entry.stats.rxDropped(f.dropReason());
-            }
-            return;
-        }
-        for (int port = egress.next(0); port >= 0; port = egress.next(port + 1)) {
-            PortEntry out = p.ports[port];
-            if (out == null) {
-                continue;
-            }
-            if (!p.up.contains(port)) {
-                out.stats.txDropped(DropReason.LINK_DOWN);
-            } else {
-                writeTagged(f, out, p.tagger);
-            }
-        }
-    }
-
-    private void writeTagged(Frame f, PortEntry out, ModuleSlot tagger) {
-        int tci = EgressTagging.UNTAGGED;
-        if (tagger != null && !tagger.isFailed()) {
-            try {
-                tci = tagger.tagging.egressTci(f, out.number);
-            } catch (Throwable t) {
-                tagger.threw(t, "egressTci", current.failureThreshold);
-                out.stats.txDropped(DropReason.MODULE_ERROR);
-                return;
-            }
-        }
-        if (tci == EgressTagging.UNTAGGED) {
-            write(f, out);
-            return;
-        }
-        try {
-            f.pushTag(tci);
-        } catch (IllegalStateException e) {
-            out.stats.txDropped(DropReason.MALFORMED);
-            out.log.warn(LOG, "cannot tag frame from port " + f.ingressPort(), e, false);
-            return;
-        }
-        write(f, out);
-        f.popTag();
-    }
-
-    private void write(Frame f, PortEntry out) {
-        TapPort tap = out.tap;
-        try {
-            int written = tap.write(f.buffer(), f.offset(), f.length());
-            if (written == TapPort.WOULD_BLOCK) {
-                out.stats.txDropped(DropReason.QUEUE_FULL);
-            } else {
-                out.stats.sent(written);
-            }
-        } catch (PortException e) {
-            if (e.errno() == EIO) {
-                out.stats.txDropped(DropReason.LINK_DOWN);
-            } else {
-                out.stats.txDropped(DropReason.IO_ERROR);
-                out.stats.txError();
-                out.log.warn(LOG, "write failed", e, false);
             }
         }
     }

@@ -168,7 +168,7 @@ class ForwardingTest extends SwitchTestBase {
         var status = fx.datapath.status();
         assertEquals(2, status.ports());
         assertEquals(RingSettings.DEFAULT_RING_SIZE, status.ringSize());
-        assertEquals(List.of("ringswitch-ingress", "ringswitch-worker"), status.threads());
+        assertEquals(List.of("ringswitch-worker", "ringswitch-egress"), status.threads());
         assertEquals("rsd1", fx.datapath.nameOf(1));
         assertEquals(null, fx.datapath.nameOf(7));
         assertEquals(null, fx.datapath.nameOf(-1));

@@ -3,7 +3,9 @@ package dev.ringswitch.datapath.internal;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RingSettingsTest {
 
@@ -16,7 +18,7 @@ class RingSettingsTest {
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new RingSettings(64, 64, 1, 1, d.waitStrategy(), 1,
                 1));
-        assertEquals("invalid frameSize 64 in ringswitch.datapath: expected 128..65544 bytes", e.getMessage());
+        assertEquals("invalid frameSize 64 in ringswitch.datapath: expected 128..65568 bytes", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new RingSettings(64, 2048, 1, 65, d.waitStrategy(), 1,
                 1));
         assertEquals("invalid workerBatch 65 in ringswitch.datapath: expected 1..ringSize (64)", e.getMessage());
@@ -34,7 +36,13 @@ class RingSettingsTest {
 
     @Test
     void shouldDeriveLimitsFromFrameSize() {
-        assertEquals(2040, RingSettings.DEFAULTS.readCapacity());
-        assertEquals(2018, RingSettings.DEFAULTS.maxMtu());
+        assertEquals(65544, RingSettings.DEFAULTS.readCapacity());
+        assertEquals(65522, RingSettings.DEFAULTS.maxMtu());
+        assertTrue(RingSettings.DEFAULTS.offloadsActive());
+        RingSettings small = new RingSettings(64, 2048, 1, 1, WaitStrategyKind.BLOCKING, 1, 1, true);
+        assertEquals(2024, small.readCapacity());
+        assertEquals(2002, small.maxMtu());
+        assertFalse(small.offloadsActive(), "a slot that cannot hold a GSO frame turns offloads off");
+        assertTrue(small.describe().contains("offloads=off (frameSize below 65568)"), small.describe());
     }
 }

@@ -6,6 +6,7 @@ import dev.ringswitch.testkit.InMemoryTapPort;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A datapath over in-memory ports, started with explicit settings, for the unit tests.
@@ -21,8 +22,13 @@ final class SwitchFixture implements AutoCloseable {
     }
 
     SwitchFixture(RingSettings settings, int ports, InMemoryPortProvider provider) {
+        this(settings, ports, provider, FrameWriter::new);
+    }
+
+    SwitchFixture(RingSettings settings, int ports, InMemoryPortProvider provider, Supplier<FrameWriter> egress) {
         this.provider = provider;
         this.datapath = new DatapathManager(provider);
+        datapath.setEgressWriters(egress);
         datapath.start(settings);
         for (int i = 0; i < ports; i++) {
             addPort("rsd" + i);

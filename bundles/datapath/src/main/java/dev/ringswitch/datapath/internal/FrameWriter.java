@@ -1,0 +1,122 @@
+package dev.ringswitch.datapath.internal;
+
+import dev.ringswitch.api.module.DropReason;
+import dev.ringswitch.api.module.EgressTagging;
+import dev.ringswitch.api.module.Frame;
+import dev.ringswitch.api.module.PortSet;
+import dev.ringswitch.api.port.PortException;
+import dev.ringswitch.api.port.TapPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a switched frame to every port of its egress set, straight from its slot: the last step of the datapath,
+ * run by the worker thread for frames it writes itself and by the egress thread for frames handed to it (see
+ * {@link Worker}). It calls no module: the pipeline already decided the egress set and, per port, the tag
+ * ({@link FrameBuffer#tci}), so the egress thread never runs module code.
+ *
+ * <p>Per port: a port that is down is counted as a {@code link_down} tx drop; a tag is pushed into the headroom
+ * around the one write that needs it; a port with a virtio-net header gets the frame's header in front of it (moved
+ * for the tag, see {@link VnetHeader}), a port without gets a partial checksum completed and no GSO frame. EAGAIN is
+ * a {@code queue_full} tx drop, EIO (link down in the kernel) a {@code link_down} drop, anything else an I/O error,
+ * logged with a rate limit.
+ *
+ * <p>Threading: the tx counters it updates are written by one thread at a time: the worker writes only while the
+ * egress thread has nothing to do (its sequence has caught up with everything published), and hands frames over by
+ * publishing them; both hand-overs go through the ring's sequences, which order the counter updates.
+ *
+ * <p>Not final only so that tests can slow the egress thread down (see {@code BackpressureTest}).
+ */
+class FrameWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrameWriter.class);
+    /** errno of a write to a TAP whose link is down: expected, counted, not logged. */
+    private static final int EIO = 5;
+
+    /**
+     * Writes the buffer's frame to its egress ports and lets go of the buffer's plan. Dropped frames are skipped.
+     *
+     * @param slot a switched frame
+     */
+    void write(FrameBuffer slot) {
+        Plan p = slot.plan;
+        slot.plan = null;
+        Frame f = slot.frame;
+        if (p == null || f.isDropped()) {
+            return;
+        }
+        PortSet egress = f.egress();
+        for (int port = egress.next(0); port >= 0; port = egress.next(port + 1)) {
+            PortEntry out = p.ports[port];
+            if (out == null) {
+                continue;
+            }
+            if (!p.up.contains(port)) {
+                out.stats.txDropped(DropReason.LINK_DOWN);
+                continue;
+            }
+            int tci = slot.tagged ? slot.tci[port] : EgressTagging.UNTAGGED;
+            if (tci == EgressTagging.UNTAGGED) {
+                send(slot, out);
+            } else if (tci == FrameBuffer.TAGGING_FAILED) {
+                out.stats.txDropped(DropReason.MODULE_ERROR);
+            } else {
+                sendTagged(slot, out, tci);
+            }
+        }
+    }
+
+    private static void sendTagged(FrameBuffer slot, PortEntry out, int tci) {
+        Frame f = slot.frame;
+        try {
+            f.pushTag(tci);
+        } catch (IllegalStateException e) {
+            out.stats.txDropped(DropReason.MALFORMED);
+            out.log.warn(LOG, "cannot tag frame from port " + f.ingressPort(), e, false);
+            return;
+        }
+        send(slot, out);
+        f.popTag();
+    }
+
+    private static void send(FrameBuffer slot, PortEntry out) {
+        Frame f = slot.frame;
+        VnetHeader vnet = slot.vnet;
+        TapPort tap = out.tap;
+        try {
+            int written;
+            if (out.vnet) {
+                long at = slot.vnetWriteOffset();
+                vnet.store(slot.memory, at, slot.shift());
+                written = tap.write(slot.memory, at, f.length() + VnetHeader.LENGTH);
+                if (written != TapPort.WOULD_BLOCK) {
+                    written -= VnetHeader.LENGTH;
+                }
+            } else {
+                if (vnet.isGso()) {
+                    // A port without vnet header cannot take a 64 KiB segment train; see VnetHeader.
+                    out.stats.txDropped(DropReason.TOO_LONG);
+                    return;
+                }
+                if (vnet.needsChecksum() && !vnet.completeChecksum(f, slot.shift())) {
+                    out.stats.txDropped(DropReason.MALFORMED);
+                    return;
+                }
+                written = tap.write(f.buffer(), f.offset(), f.length());
+            }
+            if (written == TapPort.WOULD_BLOCK) {
+                out.stats.txDropped(DropReason.QUEUE_FULL);
+            } else {
+                out.stats.sent(written);
+            }
+        } catch (PortException e) {
+            if (e.errno() == EIO) {
+                out.stats.txDropped(DropReason.LINK_DOWN);
+            } else {
+                out.stats.txDropped(DropReason.IO_ERROR);
+                out.stats.txError();
+                out.log.warn(LOG, "write failed", e, false);
+            }
+        }
+    }
+}
