@@ -7,9 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +29,9 @@ public final class JvmProbe {
                     + "C[12] CompilerThre|VM Periodic|Notification Thread|Service Thread|pool-|Thread-|"
                     + "ForkJoinPool|Gogo|CM Event|CM Configuration|fileinstall|Timer-).*");
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern PERF_COUNTER = Pattern.compile("(?m)^([\\w.]+)=(\\d+)$");
+    /** A bundle's cache directory: its number changes when a feature is reinstalled, its role does not. */
+    private static final Pattern BUNDLE_CACHE = Pattern.compile("/data/cache/bundle\\d+/");
 
     private final long pid;
 
@@ -45,8 +46,8 @@ public final class JvmProbe {
     }
 
     /**
-     * @return the open fds by target (a file path, {@code socket:[..]} collapsed to {@code socket}, and so on), with
-     *         their counts
+     * @return the open fds by target (a file path, {@code socket:[..]} collapsed to {@code socket}, a bundle's cache
+     *         directory number to {@code bundleN}), with their counts
      * @throws IOException if /proc cannot be read
      */
     public Map<String, Integer> fds() throws IOException {
@@ -60,7 +61,8 @@ public final class JvmProbe {
                     continue;
                 }
                 int bracket = target.indexOf(":[");
-                byTarget.merge(bracket > 0 ? target.substring(0, bracket) : target, 1, Integer::sum);
+                target = bracket > 0 ? target.substring(0, bracket) : target;
+                byTarget.merge(BUNDLE_CACHE.matcher(target).replaceFirst("/data/cache/bundleN/"), 1, Integer::sum);
             }
         }
         return byTarget;
@@ -110,6 +112,23 @@ public final class JvmProbe {
         return Long.parseLong(m.group(1)) * 1024;
     }
 
+    /**
+     * @return classes loaded and not unloaded (the JVM's {@code java.cls.*} perf counters); a module whose class
+     *         loader survives its uninstall shows up here, round after round
+     * @throws Exception if jcmd fails
+     */
+    public long liveClasses() throws Exception {
+        Map<String, Long> counters = new TreeMap<>();
+        Matcher m = PERF_COUNTER.matcher(jcmd("PerfCounter.print"));
+        while (m.find()) {
+            counters.put(m.group(1), Long.parseLong(m.group(2)));
+        }
+        return counters.getOrDefault("java.cls.loadedClasses", 0L)
+                + counters.getOrDefault("java.cls.sharedLoadedClasses", 0L)
+                - counters.getOrDefault("java.cls.unloadedClasses", 0L)
+                - counters.getOrDefault("java.cls.sharedUnloadedClasses", 0L);
+    }
+
     /** @return the resident set size in bytes (VmRSS) */
     public long rss() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
@@ -150,28 +169,38 @@ public final class JvmProbe {
     public record Snapshot(Map<String, Integer> fds, List<String> threads, long heapBytes) {
 
         /**
-         * Compares with a later snapshot. Sockets and pipes are left out: SSH sessions and scrapes open and close
-         * them on their own schedule; every other fd (TAP devices, epoll and event fds, files) must match exactly.
+         * Compares with a later snapshot and lists what grew. Sockets and pipes are left out: SSH sessions and
+         * scrapes open and close them on their own schedule; every other fd target (TAP devices, epoll and event fds,
+         * files) and every long-lived thread name must not be held more often than before. Fewer is fine: pooled
+         * threads end when idle.
          *
          * @param later the later snapshot
-         * @return what differs, one line per fd target or thread, empty if nothing does
+         * @return one line per fd target or thread name held more often, empty if none is
          */
         public String leaksTo(Snapshot later) {
             StringBuilder sb = new StringBuilder();
-            Set<String> targets = new TreeSet<>(fds.keySet());
-            targets.addAll(later.fds.keySet());
-            for (String target : targets) {
-                int was = fds.getOrDefault(target, 0);
-                int is = later.fds.getOrDefault(target, 0);
-                if (was != is && !target.equals("socket") && !target.equals("pipe")) {
-                    sb.append("fds on ").append(target).append(": ").append(was).append(" -> ").append(is)
-                            .append('\n');
+            for (Map.Entry<String, Integer> e : later.fds.entrySet()) {
+                int was = fds.getOrDefault(e.getKey(), 0);
+                if (e.getValue() > was && !e.getKey().equals("socket") && !e.getKey().equals("pipe")) {
+                    sb.append("fds on ").append(e.getKey()).append(": ").append(was).append(" -> ")
+                            .append(e.getValue()).append('\n');
                 }
             }
-            if (!threads.equals(later.threads)) {
-                sb.append("threads: ").append(threads).append(" -> ").append(later.threads).append('\n');
-            }
+            Map<String, Integer> threadsBefore = counts(threads);
+            counts(later.threads).forEach((name, n) -> {
+                int was = threadsBefore.getOrDefault(name, 0);
+                if (n > was) {
+                    sb.append("threads named ").append(name).append(": ").append(was).append(" -> ").append(n)
+                            .append('\n');
+                }
+            });
             return sb.toString();
+        }
+
+        private static Map<String, Integer> counts(List<String> names) {
+            Map<String, Integer> out = new TreeMap<>();
+            names.forEach(n -> out.merge(n, 1, Integer::sum));
+            return out;
         }
 
         /** @return the number of open fds */

@@ -87,13 +87,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * removes the port only if no configuration for it exists any more.
  *
  * <h3>Complication: a removal racing a delivery</h3>
- * A delivery may wait while an operator removes the port: {@link #updated} found the configuration, then the removal
- * (under the port manager's lock) took the port away and deleted the configuration. Adding the port back would
- * resurrect what the operator just removed (and make the operator's next {@code port-add} fail). So before adding a
- * port, {@link #updated} looks for the configuration again <em>after</em> seeing the port absent: seeing the port
- * absent takes the manager's lock, so a removal that had started is complete, its configuration deleted, and the
- * second look finds nothing. A port the operator adds meanwhile makes the add fail as a duplicate; the delivery then
- * goes the update path like any echo.
+ * A delivery may wait while an operator removes the port, or removes and adds it again: {@link #updated} found the
+ * configuration, then the operator's change (under the port manager's lock) replaced or deleted it. Acting on what
+ * was read first would resurrect a removed port (and make the operator's next {@code port-add} fail) or give a new
+ * port an old incarnation's random MAC. So {@link #updated} looks at the port first and reads the configuration
+ * after: looking at the port takes the manager's lock, so a change that had begun is complete, and what is read
+ * after it is at least as new as the port. A change the operator makes after that fails the add as a duplicate (the
+ * delivery then goes the update path) or the update as a missing port (nothing left to do: logged at DEBUG).
  *
  * <h3>Complication: crashes while a file is written</h3>
  * FileInstall writes a configuration back into its file by truncating and rewriting it, and ConfigAdmin replaces its
@@ -220,13 +220,10 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
             // Deleted since ConfigAdmin queued this delivery; deleted() follows.
             return;
         }
-        Dictionary<String, ?> properties = processed(config, delivered);
         String source = describe(pid, config);
         String name;
-        PortConfig wanted;
         try {
-            name = PortConfigProperties.portName(pid, properties);
-            wanted = PortConfigProperties.parse(name, restoredIfEmptied(name, properties, source));
+            name = PortConfigProperties.portName(pid, processed(config, delivered));
         } catch (IllegalArgumentException e) {
             LOG.error("{}: {}; the port is left as it is", source, e.getMessage());
             return;
@@ -238,12 +235,33 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
                 admin.removePort(previous);
                 LOG.info("port {}: removed: {} now names port {}", previous, source, name);
             }
-            PortInfo port = apply(pid, name, wanted, source);
+            // The port first, then the configuration: looking at the port takes the manager's lock, so an operator's
+            // change that had begun is complete, and the configuration read after it is at least as new as the port.
+            Optional<PortInfo> current = ports.port(name);
+            Configuration now = find(pid);
+            if (now == null) {
+                // Removed (port and configuration) while this delivery waited; deleted() follows.
+                return;
+            }
+            Dictionary<String, ?> properties = processed(now, delivered);
+            PortConfig wanted;
+            try {
+                wanted = PortConfigProperties.parse(name, restoredIfEmptied(name, properties, source));
+            } catch (IllegalArgumentException e) {
+                LOG.error("{}: {}; the port is left as it is", source, e.getMessage());
+                return;
+            }
+            PortInfo port = apply(name, wanted, current, source);
             if (port != null && !PortConfigProperties.toProperties(port.config()).equals(ours(properties))) {
                 save(port.config());
             }
         } catch (IllegalArgumentException | IllegalStateException | PortException e) {
-            LOG.error("{}: cannot apply it to port {}: {}", source, name, e.getMessage());
+            if (ports.port(name).isEmpty() && find(pid) == null) {
+                LOG.debug("{}: port {} was removed while the configuration was applied: {}", source, name,
+                        e.getMessage());
+            } else {
+                LOG.error("{}: cannot apply it to port {}: {}", source, name, e.getMessage());
+            }
         } finally {
             APPLYING.set(false);
         }
@@ -282,15 +300,12 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
         return restored;
     }
 
-    /** @return the port after the change, or {@code null} if there was nothing to change */
-    private PortInfo apply(String pid, String name, PortConfig wanted, String source) {
-        Optional<PortInfo> current = ports.port(name);
+    /**
+     * @param current the port as seen before the configuration was read
+     * @return the port after the change, or {@code null} if there was nothing to change
+     */
+    private PortInfo apply(String name, PortConfig wanted, Optional<PortInfo> current, String source) {
         if (current.isEmpty()) {
-            // Seeing the port absent took the manager's lock: a removal that had begun is over and has deleted its
-            // configuration. Look again, so that a delivery older than the removal does not bring the port back.
-            if (find(pid) == null) {
-                return null;
-            }
             try {
                 PortInfo added = admin.addPort(wanted);
                 LOG.info("port {}: added from {}", name, source);
@@ -306,7 +321,7 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
                 }
             }
         }
-        PortConfig have = current.get().config();
+        PortConfig have = current.orElseThrow().config();
         // Absent MTU and MAC mean "the kernel's choice" when the port is created, and "unchanged" after.
         PortConfig target = wanted.withMtu(wanted.mtu() == 0 ? have.mtu() : wanted.mtu())
                 .withMac(wanted.mac() == null ? have.mac() : wanted.mac());

@@ -1,5 +1,6 @@
 package dev.ringswitch.datapath.internal;
 
+import dev.ringswitch.api.net.MacAddress;
 import dev.ringswitch.api.port.PortConfig;
 import dev.ringswitch.api.port.PortInfo;
 import dev.ringswitch.api.port.PortListener;
@@ -90,6 +91,36 @@ class PortConfigSyncRaceTest {
         assertTrue(datapath.port("rsr0").isEmpty());
         datapath.addPort(PortConfig.of("rsr0"));
         assertTrue(datapath.port("rsr0").isPresent(), "the operator can add it again");
+    }
+
+    @Test
+    void deliveryThatWaitedForARemoveAndAdd_keepsTheNewPortsSettings() {
+        MacAddress oldMac = MacAddress.parse("02:52:53:00:00:01");
+        MacAddress newMac = MacAddress.parse("02:52:53:00:00:02");
+        boolean[] raced = {false};
+        PortService racing = new ForwardingPorts() {
+            @Override
+            public Optional<PortInfo> port(String name) {
+                if (name.equals("rsr0") && !raced[0]) {
+                    raced[0] = true;
+                    CompletableFuture.runAsync(() -> {
+                        datapath.removePort("rsr0");
+                        datapath.addPort(PortConfig.of("rsr0").withMac(newMac));
+                    }).join();
+                }
+                return datapath.port(name);
+            }
+        };
+        boot(racing);
+        datapath.addPort(PortConfig.of("rsr0").withMac(oldMac));
+
+        assertEquals(1, cm.deliver(1));
+
+        assertTrue(raced[0]);
+        assertEquals(newMac, datapath.port("rsr0").orElseThrow().config().mac(), "a stale delivery changed the MAC");
+        assertEquals(newMac.toString(), cm.properties(PID0).get("mac"));
+        cm.deliver();
+        assertEquals(newMac, datapath.port("rsr0").orElseThrow().config().mac());
     }
 
     @Test
