@@ -4,7 +4,7 @@
  * ({@link dev.ringswitch.testkit.InMemoryPortProvider}, {@link dev.ringswitch.testkit.InMemoryTapPort},
  * {@link dev.ringswitch.testkit.InMemoryReadinessSelector}) and frame crafting and inspection
  * ({@link dev.ringswitch.testkit.FrameBuilder}, {@link dev.ringswitch.testkit.Frames}), network namespaces as hosts
- * behind real TAP ports ({@link dev.ringswitch.testkit.NetworkNamespace}) and service fakes
- * ({@link dev.ringswitch.testkit.FakePortService}).
+ * behind real TAP ports ({@link dev.ringswitch.testkit.NetworkNamespace}), tcpdump captures of what they receive
+ * ({@link dev.ringswitch.testkit.PacketCapture}) and service fakes ({@link dev.ringswitch.testkit.FakePortService}).
  */
 package dev.ringswitch.testkit;

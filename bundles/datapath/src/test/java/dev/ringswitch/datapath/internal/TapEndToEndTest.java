@@ -7,7 +7,6 @@ import dev.ringswitch.api.net.MacAddress;
 import dev.ringswitch.api.port.PortConfig;
 import dev.ringswitch.api.port.PortCounters;
 import dev.ringswitch.datapath.internal.support.TestModule;
-import dev.ringswitch.tap.internal.TapPortProvider;
 import dev.ringswitch.testkit.NetworkNamespace;
 import dev.ringswitch.testkit.Privileges;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The datapath over real TAP ports (the tap bundle's {@link TapPortProvider}) between two network namespaces whose
+ * The datapath over real TAP ports ({@link TestSwitch#overTaps()}) between two network namespaces whose
  * kernel IP stacks play the hosts: ARP and a sequence-numbered UDP stream cross the switch, with and without modules,
  * and while modules come and go.
  */
@@ -43,8 +42,7 @@ class TapEndToEndTest {
     private static final String IP_B = "10.231.77.2";
     private static final int UDP_PORT = 45_001;
 
-    private TapPortProvider provider;
-    private DatapathManager datapath;
+    private TestSwitch sw;
     private NetworkNamespace hostA;
     private NetworkNamespace hostB;
     private Path script;
@@ -56,12 +54,9 @@ class TapEndToEndTest {
         try (InputStream in = getClass().getResourceAsStream("/udp_stream.py")) {
             Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
         }
-        provider = new TapPortProvider();
-        provider.activate();
-        datapath = new DatapathManager(provider);
-        datapath.start(RingSettings.DEFAULTS);
-        datapath.addPort(PortConfig.of(PORT_A));
-        datapath.addPort(PortConfig.of(PORT_B));
+        sw = TestSwitch.overTaps();
+        sw.admin().addPort(PortConfig.of(PORT_A));
+        sw.admin().addPort(PortConfig.of(PORT_B));
         hostA = NetworkNamespace.create("rsd-ns-a");
         hostB = NetworkNamespace.create("rsd-ns-b");
         hostA.adopt(PORT_A, IP_A + "/24");
@@ -71,11 +66,8 @@ class TapEndToEndTest {
     @AfterEach
     void tearDown() throws IOException {
         try {
-            if (datapath != null) {
-                datapath.deactivate();
-            }
-            if (provider != null) {
-                provider.deactivate();
+            if (sw != null) {
+                sw.close();
             }
         } finally {
             if (hostA != null) {
@@ -94,9 +86,9 @@ class TapEndToEndTest {
     void shouldResolveArpAndCarryUdpWithoutModules() throws Exception {
         assertEquals(200, stream(200, 2_000, () -> { }));
         String neighbour = hostA.ip("neigh", "show", IP_B);
-        String macB = hostB.ip("-br", "link", "show", PORT_B).trim().split("\\s+")[2];
+        String macB = hostB.mac(PORT_B);
         assertTrue(neighbour.contains(macB), "host A learned B's MAC over ARP through the switch: " + neighbour);
-        PortCounters a = datapath.port(PORT_A).orElseThrow().counters();
+        PortCounters a = sw.ports().port(PORT_A).orElseThrow().counters();
         assertTrue(a.rxPackets() >= 200 && a.txPackets() >= 1, a.toString());
     }
 
@@ -104,12 +96,12 @@ class TapEndToEndTest {
     void shouldCarryUdpThroughLearningModule() throws Exception {
         LearningDirector director = new LearningDirector();
         TestModule observer = new TestModule("e2e-observer", Band.OBSERVER, 0, f -> { });
-        datapath.addModule(director, "test/1");
-        datapath.addModule(observer, "test/1");
+        sw.addModule(director);
+        sw.addModule(observer);
         assertEquals(2_000, stream(2_000, 10_000, () -> { }));
         assertTrue(director.directed.get() >= 2_000, "unicast frames directed: " + director.directed.get());
         assertTrue(observer.processed.get() >= 2_000);
-        assertTrue(datapath.modules().stream().allMatch(m -> m.exceptions() == 0 && m.state()
+        assertTrue(sw.datapath().modules().stream().allMatch(m -> m.exceptions() == 0 && m.state()
                 == ModuleInfo.State.ACTIVE));
     }
 
@@ -119,8 +111,8 @@ class TapEndToEndTest {
         int[] rounds = {0};
         long received = stream(frames, 10_000, () -> {
             LearningDirector director = new LearningDirector();
-            datapath.addModule(director, "test/" + rounds[0]);
-            datapath.removeModule(director);
+            sw.addModule(director);
+            sw.removeModule(director);
             rounds[0]++;
         });
         assertEquals(frames, received, "every datagram sent arrived while modules were swapped " + rounds[0]

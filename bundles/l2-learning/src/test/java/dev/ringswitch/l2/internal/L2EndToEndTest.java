@@ -3,9 +3,9 @@ package dev.ringswitch.l2.internal;
 import dev.ringswitch.api.fdb.FdbEntry;
 import dev.ringswitch.api.net.MacAddress;
 import dev.ringswitch.api.port.PortConfig;
-import dev.ringswitch.l2.internal.support.Capture;
-import dev.ringswitch.l2.internal.support.TapSwitch;
+import dev.ringswitch.datapath.internal.TestSwitch;
 import dev.ringswitch.testkit.NetworkNamespace;
+import dev.ringswitch.testkit.PacketCapture;
 import dev.ringswitch.testkit.Privileges;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,8 +21,6 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * End to end on real TAPs: the tap bundle's ports, the datapath bundle's ring and this module, with three hosts
@@ -45,25 +43,16 @@ class L2EndToEndTest {
     @TempDir
     Path work;
 
-    private TapSwitch ringSwitch;
+    private TestSwitch ringSwitch;
     private L2LearningModule l2;
     private final List<NetworkNamespace> hosts = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
         Privileges.requireRoot("the L2 learning end-to-end test (TAPs, namespaces)");
-        for (String tool : List.of("tcpdump", "ping")) {
-            if (!NetworkNamespace.exec(false, "sh", "-c", "command -v " + tool + " || echo missing")
-                    .strip().startsWith("/")) {
-                String missing = tool + " is missing: apt-get install tcpdump iputils-ping";
-                if (Privileges.isCi()) {
-                    fail("CI=true but " + missing);
-                }
-                abort("skipped: " + missing);
-            }
-        }
+        Privileges.requireCommands("tcpdump iputils-ping", "tcpdump", "ping");
         removeLeftovers();
-        ringSwitch = new TapSwitch();
+        ringSwitch = TestSwitch.overTaps();
         l2 = new L2LearningModule(ringSwitch.ports());
         l2.activate(Configs.defaults());
         ringSwitch.addModule(l2);
@@ -106,16 +95,16 @@ class L2EndToEndTest {
         String mac3 = mac(h3, "rsl3");
 
         // The hosts introduce themselves: ARP requests are flooded, replies and pings are unicast.
-        ping(h1, ADDRESSES.get(1));
-        ping(h3, ADDRESSES.get(0));
+        h1.ping(ADDRESSES.get(1));
+        h3.ping(ADDRESSES.get(0));
 
-        Capture onH3 = Capture.start(h3, "rsl3", work.resolve("h3.txt"));
+        PacketCapture onH3 = PacketCapture.startInbound(h3, "rsl3", work.resolve("h3.pcap"));
         String seen;
         try {
-            ping(h1, ADDRESSES.get(1));
-            ping(h2, ADDRESSES.get(0));
+            h1.ping(ADDRESSES.get(1));
+            h2.ping(ADDRESSES.get(0));
             // Control: the capture does see what is meant for h3.
-            ping(h1, ADDRESSES.get(2));
+            h1.ping(ADDRESSES.get(2));
         } finally {
             seen = onH3.stop();
         }
@@ -141,11 +130,8 @@ class L2EndToEndTest {
         assertEquals(3, l2.stats().entries());
     }
 
+    /** The host's MAC in the form the table prints. */
     private static String mac(NetworkNamespace ns, String iface) {
-        return MacAddress.parse(ns.run("cat", "/sys/class/net/" + iface + "/address").strip()).toString();
-    }
-
-    private static void ping(NetworkNamespace from, String address) {
-        from.run("ping", "-c", "3", "-i", "0.2", "-W", "2", address);
+        return MacAddress.parse(ns.mac(iface)).toString();
     }
 }

@@ -1,59 +1,48 @@
 package dev.ringswitch.metrics.internal.support;
 
 import dev.ringswitch.api.datapath.DatapathService;
-import dev.ringswitch.api.module.ForwardingModule;
 import dev.ringswitch.api.port.PortAdminService;
 import dev.ringswitch.api.port.PortConfig;
 import dev.ringswitch.api.port.PortService;
 import dev.ringswitch.api.stats.StatsService;
-import dev.ringswitch.datapath.internal.DatapathManager;
+import dev.ringswitch.datapath.internal.TestSwitch;
 import dev.ringswitch.stats.internal.StatsModule;
 import dev.ringswitch.testkit.InMemoryPortProvider;
 import dev.ringswitch.testkit.InMemoryTapPort;
 
-import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 
 /**
- * A real switch outside OSGi: the datapath bundle's manager over the test kit's in-memory ports, with the stats
- * bundle's module in its pipeline, wired by hand as DS would. The DS hooks (start, addModule, activate, deactivate)
- * are package-private, so they are reached by reflection, here and nowhere else.
+ * A real switch outside OSGi: the datapath's {@link TestSwitch} over the test kit's in-memory ports, with the stats
+ * bundle's module in its pipeline, wired by hand as DS would. The stats module's DS hooks (activate, deactivate) are
+ * package-private, so they are reached by reflection, here and nowhere else.
  */
 public final class InMemorySwitch implements AutoCloseable {
 
     private final InMemoryPortProvider provider = new InMemoryPortProvider(4096, 2048);
-    private final DatapathManager manager = new DatapathManager(provider);
-    private final StatsModule stats = new StatsModule(manager, manager);
+    private final TestSwitch sw = TestSwitch.over(provider);
+    private final StatsModule stats = new StatsModule(sw.ports(), sw.datapath());
 
     /** Starts the ring with the datapath's defaults and puts the stats module in the pipeline. */
     public InMemorySwitch() {
-        try {
-            Class<?> settings = Class.forName("dev.ringswitch.datapath.internal.RingSettings");
-            Field defaults = settings.getDeclaredField("DEFAULTS");
-            defaults.setAccessible(true);
-            call(manager, "start", new Class<?>[] {settings}, defaults.get(null));
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("the datapath's DS hooks changed: " + e, e);
-        }
-        call(stats, "activate", new Class<?>[0]);
-        call(manager, "addModule", new Class<?>[] {ForwardingModule.class, String.class}, stats,
-                "ringswitch-stats/test");
+        call(stats, "activate");
+        sw.addModule(stats);
     }
 
     /** @return the port service */
     public PortService ports() {
-        return manager;
+        return sw.ports();
     }
 
     /** @return the port admin service */
     public PortAdminService admin() {
-        return manager;
+        return sw.admin();
     }
 
     /** @return the datapath service */
     public DatapathService datapath() {
-        return manager;
+        return sw.datapath();
     }
 
     /** @return the stats module's service */
@@ -77,15 +66,15 @@ public final class InMemorySwitch implements AutoCloseable {
 
     @Override
     public void close() {
-        call(stats, "deactivate", new Class<?>[0]);
-        call(manager, "deactivate", new Class<?>[0]);
+        call(stats, "deactivate");
+        sw.close();
     }
 
-    private static void call(Object target, String name, Class<?>[] types, Object... args) {
+    private static void call(Object target, String name) {
         try {
-            Method method = target.getClass().getDeclaredMethod(name, types);
+            Method method = target.getClass().getDeclaredMethod(name);
             method.setAccessible(true);
-            method.invoke(target, args);
+            method.invoke(target);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;

@@ -1,6 +1,5 @@
 /**
- * Test support for the VLAN module: a one-frame datapath stand-in for unit tests, and for the end-to-end test a real
- * switch wired by hand ({@link dev.ringswitch.vlan.internal.support.RingSwitch}) and the host-side commands
- * ({@link dev.ringswitch.vlan.internal.support.Host}).
+ * Test support for the VLAN module: a one-frame datapath stand-in for unit tests. The end-to-end test runs the
+ * datapath's shared {@code TestSwitch} and the test kit's namespaces and captures instead.
  */
 package dev.ringswitch.vlan.internal.support;
