@@ -19,7 +19,10 @@ public enum DropReason {
     TOO_LONG,
     /** Source MAC is multicast, broadcast or all-zero. */
     INVALID_SOURCE,
-    /** Tagged with a VLAN the port does not carry, or untagged on a trunk without native VLAN. */
+    /**
+     * Tagged with a VLAN the port does not carry, or untagged on a trunk without native VLAN; also any frame from a
+     * port with VLAN configuration while no VLAN (tagging) module is active to classify it (the switch fails closed).
+     */
     VLAN_NOT_ALLOWED,
     /** A VID that IEEE 802.1Q reserves (4095). */
     VLAN_RESERVED,

@@ -5,10 +5,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * Typed configuration of PID {@value RingSettings#PID} ({@code etc/ringswitch.datapath.cfg}). Defaults and units are
- * the constants in {@link RingSettings}; keep both and the cfg file in sync.
+ * the constants in {@link RingSettings} and, for storm control and the module watchdog, {@link GuardSettings}; keep
+ * them and the cfg file in sync.
  */
 @ObjectClassDefinition(name = "RingSwitch datapath",
-        description = "Ring, thread and module-isolation settings of the switch's datapath")
+        description = "Ring, thread, module-isolation and storm-control settings of the switch's datapath")
 public @interface DatapathConfig {
 
     /** @return slots in the ring, a power of two */
@@ -50,4 +51,15 @@ public @interface DatapathConfig {
             + " TCP crosses the switch as frames of up to 64 KiB. Needs frameSize " + RingSettings.GSO_FRAME_SIZE
             + " or more; ports already open keep their mode.")
     boolean offloads() default RingSettings.DEFAULT_OFFLOADS;
+
+    /** @return broadcast and multicast frames a port may send per second, 0 for no limit */
+    @AttributeDefinition(description = "Storm control: broadcast and multicast frames one port may send per second"
+            + " (with 100 ms worth of burst); the rest are dropped and counted as storm. 0 = no limit. Applies at"
+            + " once.")
+    int stormControlPps() default GuardSettings.DEFAULT_STORM_CONTROL_PPS;
+
+    /** @return how long one call into a module may take before the module is isolated, in milliseconds */
+    @AttributeDefinition(description = "Watchdog: a forwarding module that does not return within this many"
+            + " milliseconds is isolated (FAILED) and the ring continues on a new worker thread. At least 100.")
+    long moduleStallMillis() default GuardSettings.DEFAULT_MODULE_STALL_MILLIS;
 }

@@ -119,6 +119,21 @@ import java.util.function.Supplier;
  * service is registered again (bundle:update or feature reinstall). A module that fails on some frames only, e.g. a
  * parser bug on one protocol, keeps running, because its streak is reset by each success.
  *
+ * <h3>Complication: modules that hang</h3>
+ * A module call that does not return would stall every port, since the worker that calls modules also reads the
+ * ports. The ring's watchdog ({@link Ring}) notices a call older than {@code moduleStallMillis} (default 2 s),
+ * isolates the module (FAILED, never called again, not even {@code onStop}) and continues on a new worker thread; the
+ * stuck thread is abandoned, and the burst it held is counted as {@code module_error}.
+ *
+ * <h3>Complication: a hostile or broken neighbourhood</h3>
+ * Frames longer than the ingress port's MTU once up to two tags are counted out are dropped as {@code too_long} (the
+ * check costs one comparison unless the frame is longer than MTU + 14). Storm control limits the broadcast and
+ * multicast frames each port may send ({@code stormControlPps}, a GCRA per port with 100 ms of burst, one clock
+ * read per burst); the rest are dropped as {@code storm} before the modules see them, so a loop through a Linux
+ * bridge cannot eat the CPU. And the VLAN ports fail closed: while ports have VLAN configuration but no tagging
+ * module runs (the VLAN module is uninstalled, being updated, or FAILED), frames from those ports are dropped as
+ * {@code vlan_not_allowed} and no frame is sent to them, instead of everything being flooded untagged across VLANs.
+ *
  * <h3>Complication: a full ring</h3>
  * The worker claims slots with {@code tryNext()}; when the ring is full it stops reading, counts a publish stall and
  * parks in {@link Ring#STALL_PARK_NANOS} steps until the egress thread frees room. Frames wait in the kernel's TAP queue, which
@@ -145,8 +160,9 @@ import java.util.function.Supplier;
  * {@link #moduleTimings()}.
  *
  * <h3>Configuration</h3>
- * PID {@value RingSettings#PID}, keys and defaults in {@link RingSettings}. A change of ring settings restarts the
- * ring (threads and slots) but keeps every port open; a change of the other keys applies at once.
+ * PID {@value RingSettings#PID}, keys and defaults in {@link RingSettings} and {@link GuardSettings}. A change of ring
+ * settings restarts the ring (threads and slots) but keeps every port open; a change of the other keys applies at
+ * once.
  */
 @Component(service = {PortService.class, PortAdminService.class, DatapathService.class},
         configurationPid = RingSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -168,6 +184,9 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
     private volatile Plan plan = Plan.EMPTY;
     private volatile Ring ring;
     private RingSettings settings = RingSettings.DEFAULTS;
+    private GuardSettings guards = GuardSettings.DEFAULTS;
+    /** Whether the last plan published fenced off the VLAN ports, for one log line per change. */
+    private boolean fenced;
     private long generation;
     private long bindOrder;
     private Supplier<FrameWriter> egressWriters = FrameWriter::new;
@@ -187,7 +206,29 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
      */
     @Activate
     void activate(DatapathConfig config) {
+        GuardSettings g = GuardSettings.from(config);
+        synchronized (lock) {
+            guards = g;
+        }
         start(RingSettings.from(config));
+    }
+
+    /**
+     * Applies storm control and the module watchdog's limit at once, without restarting the ring (DS does this
+     * through {@link #modified}; tests call it directly).
+     *
+     * @param next the settings
+     */
+    void guard(GuardSettings next) {
+        synchronized (lock) {
+            guards = next;
+            Ring r = ring;
+            if (r != null) {
+                r.watch(next.moduleStallMillis());
+            }
+            publish(newPlan());
+        }
+        LOG.info("Datapath guards: {}", next.describe());
     }
 
     /**
@@ -210,10 +251,11 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
         synchronized (lock) {
             settings = initial;
             Ring r = new Ring(settings, provider, newPlan(), drops, egressWriters.get());
+            r.watch(guards.moduleStallMillis());
             r.start();
             ring = r;
         }
-        LOG.info("Started datapath ({})", initial.describe());
+        LOG.info("Started datapath ({}, {})", initial.describe(), guards.describe());
     }
 
     /**
@@ -224,7 +266,14 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
      */
     @Modified
     void modified(DatapathConfig config) {
-        reconfigure(RingSettings.from(config));
+        RingSettings next = RingSettings.from(config);
+        GuardSettings g = GuardSettings.from(config);
+        synchronized (lock) {
+            if (!g.equals(guards)) {
+                guard(g);
+            }
+        }
+        reconfigure(next);
     }
 
     /** @param next new settings */
@@ -253,6 +302,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
             }
             ring.stop(old.quiesceTimeoutMillis());
             Ring r = new Ring(next, provider, newPlan(), drops, egressWriters.get());
+            r.watch(guards.moduleStallMillis());
             r.start();
             ring = r;
         }
@@ -462,7 +512,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
             PortConfig next = new PortConfig(entry.name(), mtu, mac.next(), config.ipv4(), config.up(),
                     old.persistent(), old.vnetHdr(), old.multiQueue(), config.vlan());
             entry.setConfig(next);
-            if (old.up() != next.up() || old.mtu() != next.mtu()) {
+            if (old.up() != next.up() || old.mtu() != next.mtu() || !old.vlan().equals(next.vlan())) {
                 publish(newPlan());
             }
             PortInfo info = entry.info();
@@ -642,7 +692,8 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
 
     /** Caller holds the lock. */
     private Plan newPlan() {
-        return new Plan(++generation, byNumber, modules, settings.readCapacity(), settings.moduleFailureThreshold());
+        return new Plan(++generation, byNumber, modules, settings.readCapacity(), settings.moduleFailureThreshold(),
+                guards);
     }
 
     /** Caller holds the lock. */
@@ -652,6 +703,25 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
         if (r != null) {
             r.publish(next);
         }
+        boolean nowFenced = next.vlanFenced();
+        if (nowFenced != fenced) {
+            fenced = nowFenced;
+            if (nowFenced) {
+                LOG.warn("ports {} have VLAN configuration but no VLAN module is active: their frames are dropped"
+                        + " (vlan_not_allowed) and no frame is sent to them until one is (feature:install"
+                        + " ringswitch-vlan)", vlanPortNames(next));
+            } else {
+                LOG.info("a VLAN module is active again: VLAN ports switch frames");
+            }
+        }
+    }
+
+    private static List<String> vlanPortNames(Plan p) {
+        List<String> names = new ArrayList<>();
+        for (int i = p.vlanPorts.next(0); i >= 0; i = p.vlanPorts.next(i + 1)) {
+            names.add(p.ports[i].name());
+        }
+        return names;
     }
 
     /** Caller holds the lock. */

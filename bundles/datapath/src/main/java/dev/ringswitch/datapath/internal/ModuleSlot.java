@@ -68,6 +68,11 @@ final class ModuleSlot {
 
     /** Worker thread only: whether onStart ran and onStop has not. */
     boolean started;
+    /**
+     * Set by the watchdog when a call into the module did not return in time: the module is FAILED, and no thread
+     * calls it again (not even onStop), since the abandoned worker thread may still be inside it.
+     */
+    private volatile boolean stalled;
     /** Worker thread only: exceptions since the last successful call. */
     private int failureStreak;
     /** Worker thread only: whether a stack trace has been logged for this module. */
@@ -116,6 +121,32 @@ final class ModuleSlot {
             LOG.error("module {}: isolated after {} consecutive exceptions, it is skipped from now on; fix it and"
                     + " deploy it again (bundle:update or feature reinstall) to bring it back", name, failureStreak);
         }
+    }
+
+    /**
+     * Watchdog thread: the module has been inside one call for too long. Isolates it for good (until it is deployed
+     * again) and logs, once, where the stuck thread is.
+     *
+     * @param during which call
+     * @param millis how long it has been inside
+     * @param worker the stuck thread
+     */
+    void stalled(String during, long millis, Thread worker) {
+        stalled = true;
+        FAILED.setRelease(this, true);
+        StringBuilder where = new StringBuilder();
+        for (StackTraceElement frame : worker.getStackTrace()) {
+            where.append("\n\tat ").append(frame);
+        }
+        LOG.error("module {}: {} has not returned for {} ms; isolated (FAILED) and skipped from now on. The ring goes"
+                + " on with a new worker thread; the stuck one ({}) is abandoned and ends if the call ever returns."
+                + " Fix the module and deploy it again (bundle:update or feature reinstall). The stuck thread:{}", name,
+                during, millis, worker.getName(), where);
+    }
+
+    /** @return whether the watchdog found the module stuck; any thread */
+    boolean isStalled() {
+        return stalled;
     }
 
     /** Worker thread: adds one batch's accounting. */

@@ -16,6 +16,11 @@ final class PortEntry {
     final boolean vnet;
     final PortStats stats = new PortStats();
     final RateLimitedLog log;
+    /**
+     * Storm control: the theoretical arrival time of the port's next group frame (GCRA), nanoseconds. The worker's
+     * alone, like the rx counters; outlives plans because the port does.
+     */
+    long stormTat;
     private volatile PortConfig config;
 
     PortEntry(int number, TapPort tap, PortConfig config) {

@@ -15,6 +15,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -24,6 +25,19 @@ import java.util.function.Supplier;
  * ({@link Worker}: reads, modules, inline writes) and the egress thread ({@link Egress}: writes of frames handed
  * over). See {@link DatapathManager} for the design; this class owns the threads, the ring memory and the selector,
  * and the barrier protocol that lets control threads wait for the datapath to let go of a module or a port.
+ *
+ * <h2>The watchdog</h2>
+ * Modules run on the worker thread, which also reads every port, so a module call that does not return stalls the
+ * whole switch. A third thread, {@code ringswitch-watchdog}, looks at the worker {@code moduleStallMillis / 4}
+ * apart: the worker stamps the time when it enters a module (once per module per burst, not per frame) and clears
+ * the stamp when it leaves. The same stamp seen on four looks in a row and older than {@code moduleStallMillis} is a
+ * stall (a single long look, such as a GC pause that stopped every thread, is not enough). Java cannot safely
+ * interrupt or stop a thread inside foreign code, so the watchdog does not try: it marks the module FAILED and
+ * stalled (no thread calls it again, not even its onStop), tells the stuck worker it is abandoned, and starts a new
+ * worker thread with fresh buffers that goes on from the stuck one's last published sequence and counts the stuck
+ * burst as dropped ({@code module_error}). If the stuck call ever returns, the abandoned thread ends the module's
+ * batch and exits without touching ports, counters or the ring. The cost: the frames of one burst, the stuck
+ * thread (and its buffers' memory, kept until the ring stops), and the module, until it is deployed again.
  *
  * <p>Ring memory: {@code ringSize + ingressBatch} {@link FrameBuffer}s of {@code frameSize} bytes (one per ring
  * entry, plus the worker's spares), each cache-line aligned, in one off-heap segment. If the aligned size is a
@@ -38,6 +52,8 @@ final class Ring {
     static final long STALL_PARK_NANOS = 20_000;
     /** Upper bound on one selector wait, in milliseconds; wakeups make it return sooner. A safety net only. */
     static final int SELECT_TIMEOUT_MILLIS = 1000;
+    /** Looks in a row that must find the worker inside the same module call before the watchdog steps in. */
+    static final int STALL_LOOKS = 3;
     /** How long a control thread parks between checks while waiting for the datapath, in nanoseconds. */
     static final long QUIESCE_POLL_NANOS = 50_000;
     /** Alignment of each slot's memory: a cache line. */
@@ -57,12 +73,20 @@ final class Ring {
 
     private final RingSettings settings;
     private final Arena arena = Arena.ofShared();
+    private final long stride;
     private final RingBuffer<Slot> ring;
     private final ReadinessSelector selector;
-    private final Worker worker;
+    private final DropCounters drops;
     private final BatchEventProcessor<Slot> processor;
-    private final Thread workerThread;
     private final Thread egressThread;
+    private final Thread watchdogThread;
+    /** The worker and its thread; replaced by the watchdog when a module stalls. Guarded by this for writes. */
+    private volatile Worker worker;
+    private volatile Thread workerThread;
+    /** Worker threads given up on, still inside a module call or ended. */
+    private final List<Thread> abandoned = new CopyOnWriteArrayList<>();
+    /** moduleStallMillis; the watchdog reads it on every look. */
+    private volatile long stallMillis = GuardSettings.DEFAULT_MODULE_STALL_MILLIS;
     private final long startMillis = System.currentTimeMillis();
 
     private volatile Plan plan;
@@ -87,8 +111,9 @@ final class Ring {
     Ring(RingSettings settings, PortProvider provider, Plan initial, DropCounters drops, FrameWriter egressWriter) {
         this.settings = settings;
         this.plan = initial;
+        this.drops = drops;
         long aligned = (settings.frameSize() + SLOT_ALIGNMENT - 1) / SLOT_ALIGNMENT * SLOT_ALIGNMENT;
-        long stride = aligned % PAGE == 0 ? aligned + SLOT_ALIGNMENT : aligned;
+        this.stride = aligned % PAGE == 0 ? aligned + SLOT_ALIGNMENT : aligned;
         long count = settings.ringSize() + settings.ingressBatch();
         MemorySegment memory = arena.allocate(count * stride, SLOT_ALIGNMENT);
         int[] next = {0};
@@ -106,8 +131,15 @@ final class Ring {
         this.worker = new Worker(this, ring, selector, spares, drops);
         this.workerThread = new Thread(worker, "ringswitch-worker");
         this.egressThread = new Thread(processor, "ringswitch-egress");
+        this.watchdogThread = new Thread(this::watchdog, "ringswitch-watchdog");
         workerThread.setDaemon(true);
         egressThread.setDaemon(true);
+        watchdogThread.setDaemon(true);
+    }
+
+    /** @param millis how long one module call may take before the watchdog steps in; applies at its next look */
+    void watch(long millis) {
+        stallMillis = millis;
     }
 
     /** Registers the plan's ports and starts both threads. */
@@ -120,6 +152,7 @@ final class Ring {
         running = true;
         egressThread.start();
         workerThread.start();
+        watchdogThread.start();
     }
 
     /**
@@ -129,8 +162,13 @@ final class Ring {
      * @param timeoutMillis how long to wait for each thread
      */
     void stop(long timeoutMillis) {
-        running = false;
+        synchronized (this) {
+            // Under the watchdog's lock: no worker is replaced once stopping began.
+            running = false;
+        }
         selector.wakeup();
+        LockSupport.unpark(watchdogThread);
+        join(watchdogThread, timeoutMillis);
         join(workerThread, timeoutMillis);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (processor.getSequence().get() < ring.getCursor() && System.nanoTime() - deadline < 0) {
@@ -139,12 +177,69 @@ final class Ring {
         processor.halt();
         join(egressThread, timeoutMillis);
         selector.close();
-        if (!workerThread.isAlive() && !egressThread.isAlive()) {
+        if (!workerThread.isAlive() && !egressThread.isAlive() && abandoned.stream().noneMatch(Thread::isAlive)) {
             arena.close();
-        } else {
+        } else if (workerThread.isAlive() || egressThread.isAlive()) {
             // Freeing memory a live thread still touches would crash it; leave it to the GC-less leak instead.
             LOG.error("datapath threads did not stop within {} ms; ring memory not released", timeoutMillis);
+        } else {
+            LOG.warn("a worker thread abandoned inside a stuck module is still alive; ring memory not released");
         }
+    }
+
+    // ---- the watchdog ---------------------------------------------------------------------------------------------
+
+    /** Looks at the worker every quarter of the stall limit; replaces it when one module call outlasts the limit. */
+    private void watchdog() {
+        long seen = Worker.IDLE;
+        int looks = 0;
+        while (running) {
+            long limit = stallMillis;
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, limit / 4)));
+            Worker w = worker;
+            long since = w.busySince();
+            if (since == Worker.IDLE || since != seen) {
+                seen = since;
+                looks = 0;
+                continue;
+            }
+            looks++;
+            long inside = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+            if (looks >= STALL_LOOKS && inside >= limit) {
+                replace(w, inside);
+                seen = Worker.IDLE;
+                looks = 0;
+            }
+        }
+    }
+
+    /** Watchdog: isolates the module {@code stuck} is inside and hands the ring to a new worker thread. */
+    private synchronized void replace(Worker stuck, long inside) {
+        if (!running || stuck != worker) {
+            return;
+        }
+        ModuleSlot module = stuck.busyModule();
+        Thread old = workerThread;
+        module.stalled(stuck.busyCall(), inside, old);
+        stuck.abandon();
+        old.setName("ringswitch-worker-abandoned");
+        abandoned.add(old);
+        FrameBuffer[] spares = new FrameBuffer[settings.ingressBatch()];
+        MemorySegment memory = arena.allocate(spares.length * stride, SLOT_ALIGNMENT);
+        for (int i = 0; i < spares.length; i++) {
+            spares[i] = new FrameBuffer(memory.asSlice(i * stride, settings.frameSize()));
+        }
+        Worker next = new Worker(this, ring, selector, spares, drops, stuck);
+        Thread thread = new Thread(next, "ringswitch-worker");
+        thread.setDaemon(true);
+        worker = next;
+        workerThread = thread;
+        thread.start();
+    }
+
+    /** @return worker threads abandoned inside a stuck module so far */
+    int abandonedWorkers() {
+        return abandoned.size();
     }
 
     private static void join(Thread thread, long timeoutMillis) {

@@ -64,14 +64,20 @@ final class Worker implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final VarHandle ACKED;
+    private static final VarHandle BUSY_SINCE;
 
     static {
         try {
-            ACKED = MethodHandles.lookup().findVarHandle(Worker.class, "acked", long.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            ACKED = lookup.findVarHandle(Worker.class, "acked", long.class);
+            BUSY_SINCE = lookup.findVarHandle(Worker.class, "busySince", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    /** {@link #busySince} while the worker is not inside a module. */
+    static final long IDLE = 0;
 
     private final Ring ring;
     private final RingBuffer<Slot> buffer;
@@ -92,6 +98,23 @@ final class Worker implements Runnable {
     private long published = -1;
     private int rotation;
 
+    // The watchdog's view (see Ring): which module the worker is inside, since when, and whether it was given up.
+    /** When the worker entered the current module call ({@code System.nanoTime()}, never 0), or {@link #IDLE}. */
+    @SuppressWarnings("unused")
+    private volatile long busySince = IDLE;
+    /** The module it entered; written before {@link #busySince}, read after it. */
+    private ModuleSlot busyModule;
+    /** The call it entered, e.g. {@code process}. */
+    private String busyCall;
+    /** Set by the watchdog: a new worker has taken over; this one must touch nothing shared once its call returns. */
+    private volatile boolean abandoned;
+    /** The port and size of the burst being switched: lost if the worker is abandoned inside it. */
+    private int burstPort = -1;
+    private int burstCount;
+    /** The burst the worker this one replaced was switching when it got stuck, to be counted as dropped. */
+    private final int lostPort;
+    private final int lostCount;
+
     /**
      * @param ring the ring's shared state
      * @param buffer the Disruptor ring
@@ -100,12 +123,29 @@ final class Worker implements Runnable {
      * @param drops switch-wide drop counters
      */
     Worker(Ring ring, RingBuffer<Slot> buffer, ReadinessSelector selector, FrameBuffer[] spares, DropCounters drops) {
+        this(ring, buffer, selector, spares, drops, null);
+    }
+
+    /**
+     * A worker that takes over from a stuck one (see {@link Ring}): it goes on from the stuck worker's last published
+     * sequence and counts the burst the stuck worker was switching as dropped ({@code module_error}).
+     *
+     * @param stuck the worker it replaces, abandoned already, or {@code null}
+     */
+    Worker(Ring ring, RingBuffer<Slot> buffer, ReadinessSelector selector, FrameBuffer[] spares, DropCounters drops,
+           Worker stuck) {
         this.ring = ring;
         this.buffer = buffer;
         this.selector = selector;
         this.drops = drops;
         this.burst = spares;
         this.frames = new Frame[spares.length];
+        // The stuck worker wrote these before it entered the module, and then busySince (a release store), which the
+        // watchdog read (acquire) before it built this worker: they are visible here.
+        this.published = stuck == null ? -1 : stuck.published;
+        this.rotation = stuck == null ? 0 : stuck.rotation;
+        this.lostPort = stuck == null ? -1 : stuck.burstPort;
+        this.lostCount = stuck == null ? 0 : stuck.burstCount;
     }
 
     /** @return the generation of the plan the worker uses; any thread */
@@ -113,10 +153,51 @@ final class Worker implements Runnable {
         return (long) ACKED.getAcquire(this);
     }
 
+    /** @return when the worker entered its current module call, or {@link #IDLE}; any thread (acquire) */
+    long busySince() {
+        return (long) BUSY_SINCE.getAcquire(this);
+    }
+
+    /** @return the module of the current call; read only after {@link #busySince()} returned non-IDLE */
+    ModuleSlot busyModule() {
+        return busyModule;
+    }
+
+    /** @return the current call's name; read only after {@link #busySince()} returned non-IDLE */
+    String busyCall() {
+        return busyCall;
+    }
+
+    /** Watchdog: a new worker takes over; this one stops touching anything shared as soon as its call returns. */
+    void abandon() {
+        abandoned = true;
+    }
+
+    /** Worker thread: about to call into {@code m}. One timestamp per module pass, not per frame. */
+    private void enter(ModuleSlot m, String call, long now) {
+        busyModule = m;
+        busyCall = call;
+        BUSY_SINCE.setRelease(this, now == IDLE ? 1 : now);
+    }
+
+    /** Worker thread: out of the module again. */
+    private void leave() {
+        BUSY_SINCE.setRelease(this, IDLE);
+    }
+
     @Override
     public void run() {
         adopt(ring.plan());
-        while (ring.running()) {
+        if (lostCount > 0 && !abandoned) {
+            PortEntry in = current.ports[lostPort];
+            for (int i = 0; i < lostCount; i++) {
+                drops.add(DropReason.MODULE_ERROR);
+                if (in != null) {
+                    in.stats.rxDropped(DropReason.MODULE_ERROR);
+                }
+            }
+        }
+        while (ring.running() && !abandoned) {
             try {
                 round();
             } catch (RuntimeException e) {
@@ -126,6 +207,10 @@ final class Worker implements Runnable {
                 }
                 LockSupport.parkNanos(Ring.STALL_PARK_NANOS);
             }
+        }
+        if (abandoned) {
+            // The worker that replaced this one owns the modules now.
+            return;
         }
         for (ModuleSlot m : current.modules) {
             stop(m);
@@ -150,7 +235,7 @@ final class Worker implements Runnable {
             return;
         }
         int first = Math.floorMod(rotation++, n);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n && !abandoned; i++) {
             PortEntry e = current.ports[ready[(first + i) % n]];
             if (e != null) {
                 serve(e);
@@ -196,7 +281,12 @@ final class Worker implements Runnable {
         if (k == 0) {
             return;
         }
+        burstPort = e.number;
+        burstCount = k;
         switchBurst(k);
+        if (abandoned) {
+            return;
+        }
         if (drained && ring.egressSequence() >= published) {
             for (int i = 0; i < k; i++) {
                 writer.write(burst[i]);
@@ -267,35 +357,97 @@ final class Worker implements Runnable {
     /** Runs {@code n} buffers of {@link #burst} through the pipeline; afterwards each is ready for the writer. */
     private void switchBurst(int n) {
         Plan p = current;
+        boolean fenced = p.vlanFenced();
+        PortSet flood = fenced ? p.plainUp : p.up;
+        long now = p.stormIntervalNanos != 0 ? System.nanoTime() : 0;
         int m = 0;
         for (int i = 0; i < n; i++) {
             FrameBuffer slot = burst[i];
             slot.plan = p;
             slot.tagged = false;
             Frame f = slot.frame;
+            int in = f.ingressPort();
             if (f.length() < Frame.ETH_HEADER) {
                 dropEarly(slot, DropReason.RUNT);
-            } else if (f.length() > p.maxFrame[f.ingressPort()] && !slot.vnet.isGso()) {
+            } else if (f.length() > p.maxUntagged[in] && !slot.vnet.isGso() && overMtu(f, p, in)) {
                 // A GSO frame is a train of segments that each fit the MTU; its length is bounded by the slot.
                 dropEarly(slot, DropReason.TOO_LONG);
+            } else if (fenced && p.vlanPorts.contains(in)) {
+                dropEarly(slot, DropReason.VLAN_NOT_ALLOWED);
+            } else if (now != 0 && (f.getByte(0) & 1) != 0 && overStormLimit(p, in, now)) {
+                dropEarly(slot, DropReason.STORM);
             } else {
                 PortSet egress = f.egress();
-                egress.copyFrom(p.up);
-                egress.remove(f.ingressPort());
+                egress.copyFrom(flood);
+                egress.remove(in);
                 frames[m++] = f;
             }
         }
         for (ModuleSlot module : p.modules) {
             if (!module.isFailed()) {
                 runModule(module, m);
+                if (abandoned) {
+                    return;
+                }
             }
         }
-        for (int i = 0; i < n; i++) {
-            decide(burst[i], p);
+        ModuleSlot tagger = p.tagger;
+        boolean tagging = tagger != null && !tagger.isFailed();
+        if (tagging) {
+            enter(tagger, "egressTci", System.nanoTime());
+        }
+        // Again: a tagging module that failed during this burst left the frames after its failure unclassified.
+        boolean fencedNow = p.vlanFenced();
+        for (int i = 0; i < n && !abandoned; i++) {
+            decide(burst[i], p, fencedNow);
+        }
+        if (tagging && !abandoned) {
+            leave();
         }
         for (int i = 0; i < m; i++) {
             frames[i] = null;
         }
+    }
+
+    /**
+     * Whether a frame longer than an untagged frame within the MTU carries more than the MTU once its tags (up to two,
+     * 802.1Q or 802.1ad) are counted out. Only frames longer than MTU + 14 get here, so the common case costs one
+     * comparison.
+     */
+    private static boolean overMtu(Frame f, Plan p, int in) {
+        int length = f.length();
+        if (length > p.maxFrame[in]) {
+            return true;
+        }
+        int tags = 0;
+        int at = 12;
+        while (tags < 2 && length >= at + Frame.TAG_LENGTH + 2 && isTpid(f.getShort(at))) {
+            tags++;
+            at += Frame.TAG_LENGTH;
+        }
+        return length - tags * Frame.TAG_LENGTH > p.maxUntagged[in];
+    }
+
+    private static boolean isTpid(int type) {
+        return type == Frame.TPID_8021Q || type == Frame.TPID_8021AD;
+    }
+
+    /**
+     * Storm control for one broadcast or multicast frame: the generic cell rate algorithm over the port's theoretical
+     * arrival time. Within the limit the time moves on by one interval; a frame that would put it further ahead of
+     * now than the tolerance is over the limit (and does not move it).
+     */
+    private static boolean overStormLimit(Plan p, int in, long now) {
+        PortEntry e = p.ports[in];
+        if (e == null) {
+            return false;
+        }
+        long tat = Math.max(e.stormTat, now);
+        if (tat - now > p.stormToleranceNanos) {
+            return true;
+        }
+        e.stormTat = tat + p.stormIntervalNanos;
+        return false;
     }
 
     /** Dropped before the pipeline: modules never see frames they could not parse. No plan: nothing to write. */
@@ -317,6 +469,7 @@ final class Worker implements Runnable {
     private void runModule(ModuleSlot m, int n) {
         ForwardingModule module = m.module;
         long start = System.nanoTime();
+        enter(m, "onBatchStart", start);
         try {
             module.onBatchStart();
         } catch (Throwable t) {
@@ -324,6 +477,7 @@ final class Worker implements Runnable {
         }
         int dropped = 0;
         int seen = 0;
+        busyCall = "process";
         for (int i = 0; i < n && !m.isFailed(); i++) {
             Frame f = frames[i];
             boolean wasDropped = f.isDropped();
@@ -339,14 +493,26 @@ final class Worker implements Runnable {
                 dropped++;
             }
         }
-        try {
-            module.onBatchEnd();
-        } catch (Throwable t) {
-            m.threw(t, "onBatchEnd", current.failureThreshold);
+        if (abandoned) {
+            // Back from a call the watchdog gave up on: the module is no one else's, so its batch may end, but
+            // nothing shared is touched any more (see run()).
+            endBatch(m);
+            return;
         }
+        busyCall = "onBatchEnd";
+        endBatch(m);
+        leave();
         m.account(seen, dropped, System.nanoTime() - start);
         if (m.isFailed()) {
             stop(m);
+        }
+    }
+
+    private void endBatch(ModuleSlot m) {
+        try {
+            m.module.onBatchEnd();
+        } catch (Throwable t) {
+            m.threw(t, "onBatchEnd", current.failureThreshold);
         }
     }
 
@@ -354,7 +520,7 @@ final class Worker implements Runnable {
      * After the modules: never back out of the ingress port, drop what has nowhere to go (counted against the
      * ingress port), and ask the tagging module for each egress port's tag while still on this thread.
      */
-    private void decide(FrameBuffer slot, Plan p) {
+    private void decide(FrameBuffer slot, Plan p, boolean fenced) {
         if (slot.plan == null) {
             return;
         }
@@ -363,7 +529,15 @@ final class Worker implements Runnable {
         PortSet egress = f.egress();
         if (!f.isDropped()) {
             egress.remove(in);
-            if (egress.isEmpty()) {
+            if (fenced) {
+                // Whatever a module added back: no VLAN port gets a frame nobody would tag, and a frame from a VLAN
+                // port that nobody classified goes nowhere.
+                egress.retainAll(p.plainUp);
+                if (p.vlanPorts.contains(in)) {
+                    f.drop(DropReason.VLAN_NOT_ALLOWED);
+                }
+            }
+            if (!f.isDropped() && egress.isEmpty()) {
                 f.drop(DropReason.NO_EGRESS);
             }
         }
@@ -380,7 +554,7 @@ final class Worker implements Runnable {
             return;
         }
         slot.tagged = true;
-        for (int port = egress.next(0); port >= 0; port = egress.next(port + 1)) {
+        for (int port = egress.next(0); port >= 0 && !abandoned; port = egress.next(port + 1)) {
             int tci = EgressTagging.UNTAGGED;
             if (p.up.contains(port)) {
                 try {
@@ -409,24 +583,34 @@ final class Worker implements Runnable {
         for (ModuleSlot m : next.modules) {
             if (!m.started && !m.isFailed()) {
                 m.started = true;
+                enter(m, "onStart", System.nanoTime());
                 try {
                     m.module.onStart();
                     m.succeeded();
                 } catch (Throwable t) {
                     m.threw(t, "onStart", next.failureThreshold);
                 }
+                if (abandoned) {
+                    return;
+                }
+                leave();
             }
         }
         ACKED.setRelease(this, next.generation);
     }
 
     private void stop(ModuleSlot m) {
-        if (m.started) {
+        // A stalled module may still have the abandoned worker inside it: nobody calls it again.
+        if (m.started && !m.isStalled()) {
             m.started = false;
+            enter(m, "onStop", System.nanoTime());
             try {
                 m.module.onStop();
             } catch (Throwable t) {
                 m.threw(t, "onStop", current.failureThreshold);
+            }
+            if (!abandoned) {
+                leave();
             }
         }
     }
