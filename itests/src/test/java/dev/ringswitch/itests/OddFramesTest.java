@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * happens: no frame leaks into another VLAN, no exception, no log storm, no leaked fd or thread, no heap growth.
  *
  * <p>Ports: {@code rsr-a} and {@code rsr-b} have no VLAN configuration (transparent: tags are payload to them);
- * {@code rsr-c} is an access port of VLAN 10, {@code rsr-d} a trunk of VLANs 10 and 20. Frames shorter than an
+ * {@code rsr-c} is an access port of VLAN 10, {@code rsr-d} a trunk of VLANs 10 and 20. While the VLAN module is
+ * uninstalled the VLAN ports fail closed: their frames are dropped, and none reach them. Frames shorter than an
  * Ethernet header cannot be sent through a TAP (the kernel refuses them with EINVAL), so runts are covered by the
  * datapath's in-memory tests.
  */
@@ -106,10 +107,12 @@ class OddFramesTest {
                 dropped("broadcast source", frame(60, UNKNOWN, "ff:ff:ff:ff:ff:ff", "0800"), "invalid_source"),
                 dropped("all-zero source", frame(60, UNKNOWN, "00:00:00:00:00:00", "0800"), "invalid_source"),
                 forwarded("largest untagged frame (MTU 1500)", frame(1514, UNKNOWN, SRC_A, "0800")),
+                dropped("untagged, one byte over the MTU", frame(1515, UNKNOWN, SRC_A, "0800"), "too_long"),
+                dropped("one tag, one byte over the MTU", frame(1519, UNKNOWN, SRC_A, TAG_10, "0800"), "too_long"),
                 forwarded("largest frame with two tags", frame(1522, UNKNOWN, SRC_A, TAG_10, "8100000b", "0800")),
                 dropped("one byte over, with two tags", frame(1523, UNKNOWN, SRC_A, TAG_10, "8100000b", "0800"),
                         "too_long"),
-                dropped("longer than a ring slot", frame(3000, UNKNOWN, SRC_A, "0800"), "too_long"));
+                dropped("twice the MTU", frame(3000, UNKNOWN, SRC_A, "0800"), "too_long"));
         inject(A, B, cases);
     }
 
@@ -158,6 +161,37 @@ class OddFramesTest {
                 dropped("VID 4095", frame(64, UNKNOWN, SRC_D, "81000fff", "0800"), "vlan_reserved"),
                 dropped("stacked in VID 10", frame(64, UNKNOWN, SRC_D, TAG_10, "8100000a", "0800"), "malformed"));
         inject(D, C, cases);
+    }
+
+    @Test
+    void vlanPortsFailClosedWhileTheVlanModuleIsAway() throws Exception {
+        int logStart = karaf.karafLog().length();
+        assertEquals("", karaf.admin("feature:uninstall ringswitch-vlan").all().strip());
+        try {
+            List<Case> fromC = List.of(
+                    dropped("untagged on the access port", frame(60, UNKNOWN, SRC_C, "0800"), "vlan_not_allowed"),
+                    dropped("broadcast on the access port", frame(60, "ff:ff:ff:ff:ff:ff", SRC_C, "0800"),
+                            "vlan_not_allowed"));
+            injectNowhere(C, fromC);
+            List<Case> fromD = List.of(
+                    dropped("tagged on the trunk", frame(64, UNKNOWN, SRC_D, TAG_10, "0800"), "vlan_not_allowed"));
+            injectNowhere(D, fromD);
+            // Plain ports still switch among themselves, and nothing leaks to the fenced VLAN ports.
+            inject(A, B, List.of(forwarded("broadcast on a plain port", frame(60, "ff:ff:ff:ff:ff:ff", SRC_A,
+                    "0800"))));
+        } finally {
+            assertEquals("", karaf.admin("feature:install ringswitch-vlan").all().strip());
+        }
+        inject(C, D, List.of(forwarded("untagged, once the VLAN module is back", frame(60, UNKNOWN, SRC_C, "0800"),
+                0x000a)));
+        assertTrue(LogAssertions.linesSince(karaf, logStart).stream().anyMatch(l -> l.contains("WARN")
+                && l.contains("have VLAN configuration but no VLAN module is active")), "no WARN about the fence");
+    }
+
+    /** Sends frames that must all be dropped: no port may receive anything. */
+    private void injectNowhere(String in, List<Case> cases) throws Exception {
+        String nobody = PORTS.stream().filter(p -> !p.equals(in)).findFirst().orElseThrow();
+        inject(in, nobody, cases);
     }
 
     @Test
