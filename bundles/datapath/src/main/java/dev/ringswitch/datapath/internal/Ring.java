@@ -206,7 +206,7 @@ final class Ring {
             looks++;
             long inside = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
             if (looks >= STALL_LOOKS && inside >= limit) {
-                replace(w, inside);
+                replace(w, since, inside);
                 seen = Worker.IDLE;
                 looks = 0;
             }
@@ -214,14 +214,14 @@ final class Ring {
     }
 
     /** Watchdog: isolates the module {@code stuck} is inside and hands the ring to a new worker thread. */
-    private synchronized void replace(Worker stuck, long inside) {
-        if (!running || stuck != worker) {
+    private synchronized void replace(Worker stuck, long since, long inside) {
+        if (!running || stuck != worker || !stuck.abandon(since)) {
+            // Stopping, replaced already, or the call returned just now: the worker carries on.
             return;
         }
         ModuleSlot module = stuck.busyModule();
         Thread old = workerThread;
         module.stalled(stuck.busyCall(), inside, old);
-        stuck.abandon();
         old.setName("ringswitch-worker-abandoned");
         abandoned.add(old);
         FrameBuffer[] spares = new FrameBuffer[settings.ingressBatch()];

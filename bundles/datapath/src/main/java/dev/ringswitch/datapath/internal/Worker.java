@@ -78,6 +78,8 @@ final class Worker implements Runnable {
 
     /** {@link #busySince} while the worker is not inside a module. */
     static final long IDLE = 0;
+    /** {@link #busySince} once the watchdog has given up on the call the worker is inside. */
+    static final long ABANDONED = Long.MIN_VALUE;
 
     private final Ring ring;
     private final RingBuffer<Slot> buffer;
@@ -168,21 +170,40 @@ final class Worker implements Runnable {
         return busyCall;
     }
 
-    /** Watchdog: a new worker takes over; this one stops touching anything shared as soon as its call returns. */
-    void abandon() {
+    /**
+     * Watchdog: gives up on the worker if it is still inside the call it entered at {@code since}. The decision is
+     * one compare-and-set against {@link #leave()}'s exchange, so either the call is still running and the worker
+     * will learn it was abandoned as soon as it returns, or it has returned and the worker stays in charge: never
+     * two workers on the ring.
+     *
+     * @param since the stamp the watchdog saw
+     * @return whether the worker is abandoned
+     */
+    boolean abandon(long since) {
+        if (!BUSY_SINCE.compareAndSet(this, since, ABANDONED)) {
+            return false;
+        }
         abandoned = true;
+        return true;
     }
 
     /** Worker thread: about to call into {@code m}. One timestamp per module pass, not per frame. */
     private void enter(ModuleSlot m, String call, long now) {
         busyModule = m;
         busyCall = call;
-        BUSY_SINCE.setRelease(this, now == IDLE ? 1 : now);
+        BUSY_SINCE.setRelease(this, now == IDLE || now == ABANDONED ? 1 : now);
     }
 
-    /** Worker thread: out of the module again. */
-    private void leave() {
-        BUSY_SINCE.setRelease(this, IDLE);
+    /**
+     * Worker thread: out of the module again. The exchange pairs with {@link #abandon(long)}.
+     *
+     * @return whether this worker is still in charge; if not, it must touch nothing shared any more
+     */
+    private boolean leave() {
+        if ((long) BUSY_SINCE.getAndSet(this, IDLE) == ABANDONED) {
+            abandoned = true;
+        }
+        return !abandoned;
     }
 
     @Override
@@ -401,7 +422,7 @@ final class Worker implements Runnable {
         for (int i = 0; i < n && !abandoned; i++) {
             decide(burst[i], p, fencedNow);
         }
-        if (tagging && !abandoned) {
+        if (tagging) {
             leave();
         }
         for (int i = 0; i < m; i++) {
@@ -493,15 +514,13 @@ final class Worker implements Runnable {
                 dropped++;
             }
         }
-        if (abandoned) {
-            // Back from a call the watchdog gave up on: the module is no one else's, so its batch may end, but
-            // nothing shared is touched any more (see run()).
-            endBatch(m);
-            return;
-        }
+        // Back from a call the watchdog may have given up on: the module is no one else's then, so its batch may
+        // end, but nothing shared is touched any more (see run()).
         busyCall = "onBatchEnd";
         endBatch(m);
-        leave();
+        if (!leave()) {
+            return;
+        }
         m.account(seen, dropped, System.nanoTime() - start);
         if (m.isFailed()) {
             stop(m);
@@ -576,6 +595,9 @@ final class Worker implements Runnable {
             for (ModuleSlot m : old.modules) {
                 if (!next.contains(m)) {
                     stop(m);
+                    if (abandoned) {
+                        return;
+                    }
                 }
             }
         }
@@ -590,10 +612,9 @@ final class Worker implements Runnable {
                 } catch (Throwable t) {
                     m.threw(t, "onStart", next.failureThreshold);
                 }
-                if (abandoned) {
+                if (!leave()) {
                     return;
                 }
-                leave();
             }
         }
         ACKED.setRelease(this, next.generation);
@@ -609,9 +630,7 @@ final class Worker implements Runnable {
             } catch (Throwable t) {
                 m.threw(t, "onStop", current.failureThreshold);
             }
-            if (!abandoned) {
-                leave();
-            }
+            leave();
         }
     }
 }
