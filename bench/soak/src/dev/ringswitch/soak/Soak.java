@@ -36,10 +36,10 @@ import java.util.TreeMap;
  */
 public final class Soak {
 
-    private static final List<String> IP_PORTS = List.of("rsr-s1", "rsr-s2", "rsr-s3", "rsr-s4");
-    private static final String GARBAGE_PORT = "rsr-s5";
-    private static final String FLOOD_PORT = "rsr-s6";
-    private static final String CHURN_PORT = "rsr-sc";
+    private static final List<String> IP_PORTS = List.of("rsr-k1", "rsr-k2", "rsr-k3", "rsr-k4");
+    private static final String GARBAGE_PORT = "rsr-k5";
+    private static final String FLOOD_PORT = "rsr-k6";
+    private static final String CHURN_PORT = "rsr-kc";
     private static final List<String> MODULES = List.of("ringswitch-l2", "ringswitch-vlan", "ringswitch-stats");
     private static final int CHURN_CYCLES = 50;
     private static final int RANDOM_FRAMES = 2000;
@@ -83,16 +83,16 @@ public final class Soak {
         karaf.start();
         for (String port : IP_PORTS) {
             admin("ringswitch:port-add " + port);
-            NetworkNamespace ns = NetworkNamespace.create("rsr-h" + port.substring(5));
+            NetworkNamespace ns = NetworkNamespace.create("rsr-kh" + port.substring(5));
             ipHosts.put(port, ns);
             ns.adopt(port, ip(port) + "/24");
         }
         admin("ringswitch:port-add " + GARBAGE_PORT);
         admin("ringswitch:port-add " + FLOOD_PORT);
-        garbage = RawHost.create("rsr-n" + GARBAGE_PORT.substring(4), GARBAGE_PORT);
-        flood = RawHost.create("rsr-n" + FLOOD_PORT.substring(4), FLOOD_PORT);
-        host(1).run("ping", "-c", "1", "-W", "2", ip("rsr-s2"));
-        host(3).run("ping", "-c", "1", "-W", "2", ip("rsr-s4"));
+        garbage = RawHost.create("rsr-kn5", GARBAGE_PORT);
+        flood = RawHost.create("rsr-kn6", FLOOD_PORT);
+        host(1).run("ping", "-c", "1", "-W", "2", ip("rsr-k2"));
+        host(3).run("ping", "-c", "1", "-W", "2", ip("rsr-k4"));
         Path churn = karaf.home().resolve("soak-churn.script");
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < CHURN_CYCLES; i++) {
@@ -110,8 +110,8 @@ public final class Soak {
         int logStart = karaf.karafLog().length();
         long began = System.nanoTime();
 
-        UdpStream stream12 = UdpStream.start(host(1), host(2), ip("rsr-s2"), 9100, STREAM_RATE);
-        UdpStream stream34 = UdpStream.start(host(3), host(4), ip("rsr-s4"), 9101, STREAM_RATE);
+        UdpStream stream12 = UdpStream.start(host(1), host(2), ip("rsr-k2"), 9100, STREAM_RATE);
+        UdpStream stream34 = UdpStream.start(host(3), host(4), ip("rsr-k4"), 9101, STREAM_RATE);
         long randomSent = 0;
         long sourcesSent = 0;
         int rounds = 0;
@@ -131,7 +131,9 @@ public final class Soak {
                 swaps += MODULES.size();
                 CommandResult c = karaf.admin("shell:source " + churn.toUri());
                 if (c.exitStatus() != 0 || c.all().contains("Error")) {
-                    failures.add("port churn failed in round " + rounds + ": " + c);
+                    failures.add("port churn failed in round " + rounds + ": " + c.all().strip());
+                    // Leave the next round a clean start, so that one failure is reported once.
+                    karaf.admin("ringswitch:port-remove " + CHURN_PORT);
                 } else {
                     cycles += CHURN_CYCLES;
                 }
@@ -265,7 +267,7 @@ public final class Soak {
     }
 
     private NetworkNamespace host(int n) {
-        return ipHosts.get("rsr-s" + n);
+        return ipHosts.get("rsr-k" + n);
     }
 
     private static String ip(String port) {

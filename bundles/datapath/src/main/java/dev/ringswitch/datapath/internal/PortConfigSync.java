@@ -95,6 +95,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * after it is at least as new as the port. A change the operator makes after that fails the add as a duplicate (the
  * delivery then goes the update path) or the update as a missing port (nothing left to do: logged at DEBUG).
  *
+ * <h3>Complication: FileInstall acting on an older removal</h3>
+ * Removing a port deletes its file; FileInstall, scanning once a second, deletes the configuration of a file it
+ * finds gone. A port removed and added again around one of its scans gets a new configuration and file, and then
+ * FileInstall's deletion, meant for the old port, lands on the new configuration. A deletion that arrives within
+ * {@link #LATE_DELETION_NANOS} of this component creating the configuration, while the port and its file exist, is
+ * taken for that, and the port is saved again instead of removed.
+ *
  * <h3>Complication: crashes while a file is written</h3>
  * FileInstall writes a configuration back into its file by truncating and rewriting it, and ConfigAdmin replaces its
  * own copy by deleting it before renaming the new one: a {@code kill -9} between the two steps leaves an empty port
@@ -122,6 +129,12 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
     /** Property that ties a configuration to its file in etc/, as FileInstall and Karaf's config commands set it. */
     static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
 
+    /**
+     * How long after creating a port's configuration a deletion of it, with the port's file in place, is taken for
+     * FileInstall acting late on an earlier removal of the file: a few of its one-second scans.
+     */
+    static final long LATE_DELETION_NANOS = 5_000_000_000L;
+
     /** Directory in the bundle's data area that holds one record per port. */
     static final String RECORDS_DIR = "ports";
 
@@ -134,6 +147,8 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
     private final Path etc;
     private final Path records;
     private final Map<String, String> nameByPid = new ConcurrentHashMap<>();
+    /** When this component last created each port's configuration ({@code System.nanoTime()}). */
+    private final Map<String, Long> createdAt = new ConcurrentHashMap<>();
     private volatile boolean active;
 
     /**
@@ -352,8 +367,20 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
         }
         String known = nameByPid.remove(pid);
         String name = known != null ? known : PortConfigProperties.nameInPid(pid);
-        if (name == null || ports.port(name).isEmpty() || configOf(name) != null) {
+        Optional<PortInfo> port = name == null ? Optional.empty() : ports.port(name);
+        if (port.isEmpty() || configOf(name) != null) {
             // Not ours, already gone, or re-created since: an update for the new configuration follows.
+            return;
+        }
+        Long created = createdAt.get(name);
+        if (etc != null && Files.isRegularFile(fileFor(name)) && created != null
+                && System.nanoTime() - created < LATE_DELETION_NANOS) {
+            // FileInstall deletes a configuration when a scan finds its file gone. A port removed and added again
+            // around one of its scans has a new configuration and its file back by the time that deletion lands: the
+            // deletion is about the old port. Save the new one again.
+            LOG.debug("port {}: its new configuration was deleted while its file is there (a late deletion by"
+                    + " FileInstall); saving it again", name);
+            save(port.get().config());
             return;
         }
         APPLYING.set(true);
@@ -394,6 +421,7 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
             Configuration config = configOf(name);
             if (config == null) {
                 config = configAdmin.getFactoryConfiguration(PortConfigProperties.FACTORY_PID, name, "?");
+                createdAt.put(name, System.nanoTime());
             }
             Dictionary<String, Object> current = config.getProperties();
             Hashtable<String, Object> next = current == null ? new Hashtable<>() : copy(current);
@@ -404,14 +432,20 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
                 writeAtomically(records.resolve(name + ".properties"), PortConfigProperties.fileText(port));
             }
             if (etc != null && fileOf(next) == null) {
-                File file = etc.resolve(PortConfigProperties.FACTORY_PID + "-" + name + ".cfg").toFile();
+                File file = fileFor(name).toFile();
                 writeAtomically(file.toPath(), PortConfigProperties.fileText(port));
                 // The same spelling as FileInstall's, so that it finds this configuration when it reads the file.
                 next.put(FILEINSTALL_FILENAME, file.getAbsoluteFile().toURI().toString());
             }
-            if (config.updateIfDifferent(next)) {
-                LOG.debug("port {}: saved as {}", name, describe(config.getPid(), config));
+            try {
+                config.updateIfDifferent(next);
+            } catch (IllegalStateException deleted) {
+                // Deleted between the lookup and the update (FileInstall acting on an older removal): a new one.
+                config = configAdmin.getFactoryConfiguration(PortConfigProperties.FACTORY_PID, name, "?");
+                createdAt.put(name, System.nanoTime());
+                config.update(next);
             }
+            LOG.debug("port {}: saved as {}", name, describe(config.getPid(), config));
             nameByPid.put(config.getPid(), name);
         } catch (IOException | IllegalStateException e) {
             LOG.error("port {}: could not save its configuration ({}); it will not come back after a restart", name,
@@ -444,6 +478,11 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------
+
+    /** @return the file in etc/ that holds a port's configuration */
+    private Path fileFor(String name) {
+        return etc.resolve(PortConfigProperties.FACTORY_PID + "-" + name + ".cfg");
+    }
 
     /**
      * Replaces a file so that a crash leaves either the old or the new content, never a part: the text goes to a

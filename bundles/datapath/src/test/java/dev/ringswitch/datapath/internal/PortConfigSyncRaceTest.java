@@ -124,6 +124,25 @@ class PortConfigSyncRaceTest {
     }
 
     @Test
+    void lateDeletionByFileInstall_ofAPortAddedAgain_keepsThePort() throws Exception {
+        boot(null);
+        datapath.addPort(PortConfig.of("rsr0"));
+        cm.deliver();
+        // The operator removes the port and adds it again; FileInstall, which saw the file gone in between, deletes
+        // the configuration afterwards, while the new port and its file are in place.
+        datapath.removePort("rsr0");
+        datapath.addPort(PortConfig.of("rsr0"));
+        cm.deliver();
+        cm.getFactoryConfiguration(PortConfigProperties.FACTORY_PID, "rsr0", "?").delete();
+        cm.deliver();
+
+        assertTrue(datapath.port("rsr0").isPresent(), "a late deletion removed the new port");
+        assertTrue(cm.pids().contains(PID0), "the new port is saved again: " + cm.pids());
+        datapath.removePort("rsr0");
+        assertFalse(cm.pids().contains(PID0));
+    }
+
+    @Test
     void portFileEmptiedByACrash_isRestoredFromTheRecord() throws Exception {
         boot(null);
         datapath.addPort(PortConfig.of("rsr0").withMtu(1400).withVlan(VlanConfig.access(10)));
