@@ -63,9 +63,10 @@ import java.util.function.Supplier;
  * share the ring. {@code ringswitch-worker} ({@link Worker}) waits on ready ports (epoll through the provider's
  * {@link dev.ringswitch.api.port.ReadinessSelector}), reads bursts straight into slots, runs each burst through the
  * modules, and then either writes the frames itself or publishes them to {@code ringswitch-egress} ({@link Egress}),
- * the ring's single consumer, which writes them. It writes inline when the burst emptied the port's queue and the
- * egress thread has nothing pending, i.e. when nobody waits: light and request-response traffic costs one thread
- * wake-up per hop, and a backlog is pipelined over both threads (the worker reads while the egress thread writes).
+ * the ring's single consumer, which writes them. It writes inline when the burst emptied the port's queue (or is
+ * made of GSO frames) and the egress thread has nothing pending for the burst's egress ports, i.e. when nobody
+ * waits: light and request-response traffic costs one thread wake-up per hop, and a backlog of small frames is
+ * pipelined over both threads (the worker reads while the egress thread writes).
  * Every write goes straight from the slot to each egress port. Flooding writes the same bytes several times;
  * nothing is copied in between, and nothing is allocated or locked per frame: the slots, their frames, egress port
  * sets and counters live as long as the ring.
@@ -151,8 +152,8 @@ import java.util.function.Supplier;
  * Control state (ports by name and number, the module list, listeners, the ring reference) is guarded by
  * {@link #lock}; everything the datapath threads read is in the published plan or written by one of them at a time:
  * rx and rx-drop counters and module counters by the worker; tx counters by whichever thread writes the frame, which
- * the ring's sequences hand over (the worker writes only while the egress thread has nothing published left, see
- * {@link FrameWriter}). All are opaque stores read by control threads with opaque loads (values may lag by a batch,
+ * the ring's sequences hand over (the worker writes to a port only while the egress thread has nothing published
+ * for it left, see {@link FrameWriter}). All are opaque stores read by control threads with opaque loads (values may lag by a batch,
  * never tear). Besides the api's
  * {@link dev.ringswitch.api.port.PortCounters}, each port counts its drops by {@link DropReason} (rx: runt, too long
  * and every pipeline drop; tx: link down, queue full, I/O error, tagging module error) and its read and write errors,

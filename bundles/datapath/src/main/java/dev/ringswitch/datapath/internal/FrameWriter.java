@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
  * a {@code queue_full} tx drop, EIO (link down in the kernel) a {@code link_down} drop, anything else an I/O error,
  * logged with a rate limit.
  *
- * <p>Threading: the tx counters it updates are written by one thread at a time: the worker writes only while the
- * egress thread has nothing to do (its sequence has caught up with everything published), and hands frames over by
- * publishing them; both hand-overs go through the ring's sequences, which order the counter updates.
+ * <p>Threading: each port is written, and its tx counters updated, by one thread at a time: the worker writes to a
+ * port only while the egress thread has nothing for it pending (its sequence has passed the last frame handed over
+ * for that port, {@link PortEntry#pendingUntil}), and hands frames over by publishing them; both hand-overs go
+ * through the ring's sequences, which order the writes and the counter updates. Two threads may write to two
+ * different ports at the same time.
  *
  * <p>Not final only so that tests can slow the egress thread down (see {@code BackpressureTest}).
  */

@@ -21,6 +21,11 @@ final class PortEntry {
      * alone, like the rx counters; outlives plans because the port does.
      */
     long stormTat;
+    /**
+     * Worker thread only: the last ring sequence handed to the egress thread that writes to this port. While the
+     * egress thread has not passed it, the worker must not write to the port itself (see {@link Worker}).
+     */
+    long pendingUntil = -1;
     private volatile PortConfig config;
 
     PortEntry(int number, TapPort tap, PortConfig config) {

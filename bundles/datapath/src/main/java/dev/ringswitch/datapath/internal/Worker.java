@@ -30,9 +30,10 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>run the burst through the pipeline ({@link #switchBurst}): drop runts and over-long frames, fill each egress
  *       set with the hub default, run the modules module-major (module A over the whole burst, then module B), drop
  *       frames left without egress, ask the tagging module for each egress port's tag;</li>
- *   <li>write or hand over. If the read ended at EAGAIN and the egress thread has written everything published so
- *       far, the worker writes the burst itself ({@link FrameWriter}). Otherwise it hands the burst over through the
- *       ring and goes back to reading while the egress thread writes.</li>
+ *   <li>write or hand over. If the read ended at EAGAIN (or the burst is bulk: GSO frames, over
+ *       {@link #BULK_BURST_BYTES}) and the egress thread has written every frame handed to it for the burst's egress
+ *       ports, the worker writes the burst itself ({@link FrameWriter}). Otherwise it hands the burst over through
+ *       the ring and goes back to reading while the egress thread writes.</li>
  * </ol>
  *
  * <h2>Why this thread layout</h2>
@@ -42,11 +43,13 @@ import java.util.concurrent.locks.LockSupport;
  * futex wake-up per idle period on top, and on a virtual CPU a wake-up is tens of microseconds: a ping through the
  * switch would pay two of them per hop. A single thread pays none, but cannot overlap the reads with the writes when
  * the ports are busy. So the worker writes inline exactly when nobody is waiting: the queue it read is empty (the
- * frames are not part of a train that keeps coming) and the egress thread is idle (nothing published is pending, so
- * writing inline cannot overtake an earlier frame of the same flow). Light and request-response traffic then costs
- * one wake-up per hop and no hand-over; a backlog (a read burst that hits the quantum) is pipelined over both
- * threads. With offloads, TCP arrives as 64 KiB GSO frames whose reads drain the queue, so a stream is switched
- * inline at a fraction of one core, which leaves the other core to the endpoints.
+ * frames are not part of a train that keeps coming) and the egress thread has nothing pending for the ports the
+ * burst goes to (so writing inline cannot overtake an earlier frame to the same port, and each port has one writer
+ * at a time). Light and request-response traffic then costs one wake-up per hop and no hand-over; a backlog of small
+ * frames (a read burst that hits the quantum) is pipelined over both threads, while traffic the other way, to other
+ * ports, is still written inline. With offloads, TCP arrives as 64 KiB GSO frames; those stay on the worker even in a
+ * backlog, because handing 64 KiB to the other core costs its cache lines twice, and a stream is switched at a
+ * fraction of one core, which leaves the other core to the endpoints.
  *
  * <h2>Buffers</h2>
  * The worker reads each burst into {@code ingressBatch} {@link FrameBuffer}s of its own. Written inline, they are
@@ -63,6 +66,12 @@ import java.util.concurrent.locks.LockSupport;
 final class Worker implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    /**
+     * Bytes above which a burst that filled its quantum is still written inline: GSO frames are written best by the
+     * thread that read them (a 64 KiB frame handed to the other core costs its cache lines twice), small frames are
+     * worth pipelining.
+     */
+    static final long BULK_BURST_BYTES = 65_536;
     private static final VarHandle ACKED;
     private static final VarHandle BUSY_SINCE;
 
@@ -98,6 +107,8 @@ final class Worker implements Runnable {
     private volatile long acked = -1;
     /** The last sequence published to the egress thread. */
     private long published = -1;
+    /** The egress ports of the burst being switched (see {@link #nothingPendingFor}). */
+    private final PortSet burstEgress = new PortSet();
     private int rotation;
 
     // The watchdog's view (see Ring): which module the worker is inside, since when, and whether it was given up.
@@ -269,6 +280,7 @@ final class Worker implements Runnable {
     private void serve(PortEntry e) {
         TapPort tap = e.tap;
         int k = 0;
+        long bytes = 0;
         boolean drained = false;
         while (k < burst.length) {
             FrameBuffer b = burst[k];
@@ -297,6 +309,7 @@ final class Worker implements Runnable {
             }
             b.frame.reset(e.number, length);
             e.stats.received(length);
+            bytes += length;
             k++;
         }
         if (k == 0) {
@@ -308,13 +321,52 @@ final class Worker implements Runnable {
         if (abandoned) {
             return;
         }
-        if (drained && ring.egressSequence() >= published) {
+        collectEgress(k);
+        if ((drained || bytes > BULK_BURST_BYTES) && nothingPendingFor(burstEgress)) {
             for (int i = 0; i < k; i++) {
                 writer.write(burst[i]);
             }
         } else {
             handOver(k);
+            for (int port = burstEgress.next(0); port >= 0; port = burstEgress.next(port + 1)) {
+                PortEntry out = current.ports[port];
+                if (out != null) {
+                    out.pendingUntil = published;
+                }
+            }
         }
+    }
+
+    /** Fills {@link #burstEgress} with every port a frame of the burst will be written to. */
+    private void collectEgress(int n) {
+        burstEgress.clear();
+        for (int i = 0; i < n; i++) {
+            FrameBuffer b = burst[i];
+            if (b.plan != null && !b.frame.isDropped()) {
+                PortSet egress = b.frame.egress();
+                for (int port = egress.next(0); port >= 0; port = egress.next(port + 1)) {
+                    burstEgress.add(port);
+                }
+            }
+        }
+    }
+
+    /**
+     * @return whether the egress thread has written every frame handed to it for these ports, so that the worker may
+     *         write to them itself: no frame overtakes an earlier one to the same port, and each port has one writer
+     */
+    private boolean nothingPendingFor(PortSet ports) {
+        long done = ring.egressSequence();
+        if (done >= published) {
+            return true;
+        }
+        for (int port = ports.next(0); port >= 0; port = ports.next(port + 1)) {
+            PortEntry out = current.ports[port];
+            if (out != null && out.pendingUntil > done) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
