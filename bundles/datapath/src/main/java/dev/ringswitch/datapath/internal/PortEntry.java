@@ -26,6 +26,8 @@ final class PortEntry {
      * egress thread has not passed it, the worker must not write to the port itself (see {@link Worker}).
      */
     long pendingUntil = -1;
+    /** Worker thread only: frames read in the port's last turn; 0 or 1 means quiet (see {@link Worker}). */
+    int lastBurst;
     private volatile PortConfig config;
 
     PortEntry(int number, TapPort tap, PortConfig config) {

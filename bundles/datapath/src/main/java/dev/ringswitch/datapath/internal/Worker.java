@@ -26,7 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * thread asked for one; serve the ready ports round-robin, starting one further each round. Serving a port:
  * <ol>
  *   <li>read up to {@code ingressBatch} frames (the fairness quantum) into the worker's buffers, stopping early at
- *       EAGAIN: the port's kernel queue is then empty;</li>
+ *       EAGAIN: the port's kernel queue is then empty. A quiet port (at most one frame in its last turn) gets its
+ *       first frame switched and written on its own before the worker reads on, so that a lone frame (a ping, a
+ *       request, an ACK) does not wait for the read that finds the queue empty;</li>
  *   <li>run the burst through the pipeline ({@link #switchBurst}): drop runts and over-long frames, fill each egress
  *       set with the hub default, run the modules module-major (module A over the whole burst, then module B), drop
  *       frames left without egress, ask the tagging module for each egress port's tag;</li>
@@ -109,6 +111,9 @@ final class Worker implements Runnable {
     private long published = -1;
     /** The egress ports of the burst being switched (see {@link #nothingPendingFor}). */
     private final PortSet burstEgress = new PortSet();
+    /** Set by {@link #readBurst}: whether the last read found the queue empty, and the bytes it read. */
+    private boolean drained;
+    private long burstBytes;
     private int rotation;
 
     // The watchdog's view (see Ring): which module the worker is inside, since when, and whether it was given up.
@@ -278,11 +283,38 @@ final class Worker implements Runnable {
     // ---- reading and handing over ----------------------------------------------------------------------------------
 
     private void serve(PortEntry e) {
+        int total = 0;
+        if (e.lastBurst <= 1) {
+            // A quiet port: its first frame most likely comes alone (a request, an ACK). Switch and write it before
+            // looking for more, so that its latency does not include the read that finds the queue empty.
+            total = readBurst(e, 1);
+            if (total == 1) {
+                dispatch(e, 1, true);
+            }
+        }
+        if (total == 0 && e.lastBurst <= 1 || abandoned) {
+            e.lastBurst = total;
+            return;
+        }
+        int k = readBurst(e, burst.length);
+        e.lastBurst = total + k;
+        if (k > 0) {
+            dispatch(e, k, drained || burstBytes > BULK_BURST_BYTES);
+        }
+    }
+
+    /**
+     * Reads up to {@code max} frames into {@link #burst}, stopping at EAGAIN ({@link #drained}); counts their bytes
+     * in {@link #burstBytes}.
+     *
+     * @return the frames read
+     */
+    private int readBurst(PortEntry e, int max) {
         TapPort tap = e.tap;
         int k = 0;
-        long bytes = 0;
-        boolean drained = false;
-        while (k < burst.length) {
+        burstBytes = 0;
+        drained = false;
+        while (k < max) {
             FrameBuffer b = burst[k];
             int length;
             try {
@@ -309,12 +341,19 @@ final class Worker implements Runnable {
             }
             b.frame.reset(e.number, length);
             e.stats.received(length);
-            bytes += length;
+            burstBytes += length;
             k++;
         }
-        if (k == 0) {
-            return;
-        }
+        return k;
+    }
+
+    /**
+     * Switches the {@code k} frames just read from {@code e} and writes them, or hands them over.
+     *
+     * @param alone whether the frames are not part of a train that keeps coming (the queue was empty after them,
+     *              or they are bulk), so that writing them here delays nothing
+     */
+    private void dispatch(PortEntry e, int k, boolean alone) {
         burstPort = e.number;
         burstCount = k;
         switchBurst(k);
@@ -322,7 +361,7 @@ final class Worker implements Runnable {
             return;
         }
         collectEgress(k);
-        if ((drained || bytes > BULK_BURST_BYTES) && nothingPendingFor(burstEgress)) {
+        if (alone && nothingPendingFor(burstEgress)) {
             for (int i = 0; i < k; i++) {
                 writer.write(burst[i]);
             }
