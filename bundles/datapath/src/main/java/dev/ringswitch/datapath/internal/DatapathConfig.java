@@ -52,6 +52,12 @@ public @interface DatapathConfig {
             + " or more; ports already open keep their mode.")
     boolean offloads() default RingSettings.DEFAULT_OFFLOADS;
 
+    /** @return whether the worker hands backlogs to the egress thread: auto, on or off */
+    @AttributeDefinition(description = "Whether the worker thread hands backlogs of small frames to the egress thread"
+            + " (on: reads and writes pipelined over two threads), writes every frame itself (off: run to completion,"
+            + " the least CPU per frame), or decides by the machine (auto: on with 3 or more CPUs).")
+    String handOver() default RingSettings.DEFAULT_HAND_OVER;
+
     /** @return broadcast and multicast frames a port may send per second, 0 for no limit */
     @AttributeDefinition(description = "Storm control: broadcast and multicast frames one port may send per second"
             + " (with 100 ms worth of burst); the rest are dropped and counted as storm. 0 = no limit. Applies at"

@@ -66,7 +66,8 @@ import java.util.function.Supplier;
  * the ring's single consumer, which writes them. It writes inline when the burst emptied the port's queue (or is
  * made of GSO frames) and the egress thread has nothing pending for the burst's egress ports, i.e. when nobody
  * waits: light and request-response traffic costs one thread wake-up per hop, and a backlog of small frames is
- * pipelined over both threads (the worker reads while the egress thread writes).
+ * pipelined over both threads (the worker reads while the egress thread writes) where a core is free for it:
+ * {@code handOver = auto} pipelines from three CPUs on, and on two the worker runs every frame to completion.
  * Every write goes straight from the slot to each egress port. Flooding writes the same bytes several times;
  * nothing is copied in between, and nothing is allocated or locked per frame: the slots, their frames, egress port
  * sets and counters live as long as the ring.

@@ -14,9 +14,10 @@ import dev.ringswitch.api.module.Frame;
  * @param quiesceTimeoutMillis how long a control change waits for the datapath, in milliseconds
  * @param moduleFailureThreshold consecutive exceptions that isolate a module
  * @param offloads open every port with a virtio-net header and checksum/TSO offloads (GSO frames up to 64 KiB)
+ * @param handOver whether the worker hands backlogs to the egress thread
  */
 record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBatch, WaitStrategyKind waitStrategy,
-                    long quiesceTimeoutMillis, int moduleFailureThreshold, boolean offloads) {
+                    long quiesceTimeoutMillis, int moduleFailureThreshold, boolean offloads, HandOver handOver) {
 
     /** Configuration PID of the datapath. */
     static final String PID = "ringswitch.datapath";
@@ -44,6 +45,8 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     static final int DEFAULT_MODULE_FAILURE_THRESHOLD = 100;
     /** Virtio-net header and offloads on every port: TCP crosses the switch as 64 KiB frames, ~40x fewer syscalls. */
     static final boolean DEFAULT_OFFLOADS = true;
+    /** Pipelining only where there is a core to spare for it; see {@link HandOver#AUTO}. */
+    static final String DEFAULT_HAND_OVER = "auto";
 
     /** Smallest ring accepted. */
     static final int MIN_RING_SIZE = 2;
@@ -59,7 +62,8 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     /** The defaults. */
     static final RingSettings DEFAULTS = new RingSettings(DEFAULT_RING_SIZE, DEFAULT_FRAME_SIZE,
             DEFAULT_INGRESS_BATCH, DEFAULT_WORKER_BATCH, WaitStrategyKind.parse(DEFAULT_WAIT_STRATEGY),
-            DEFAULT_QUIESCE_TIMEOUT_MILLIS, DEFAULT_MODULE_FAILURE_THRESHOLD, DEFAULT_OFFLOADS);
+            DEFAULT_QUIESCE_TIMEOUT_MILLIS, DEFAULT_MODULE_FAILURE_THRESHOLD, DEFAULT_OFFLOADS,
+            HandOver.parse(DEFAULT_HAND_OVER));
 
     /**
      * Validates.
@@ -87,11 +91,18 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
         }
     }
 
-    /** Settings with the default for {@code offloads}. */
+    /** Settings with the defaults for {@code offloads} and {@code handOver}. */
     RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBatch, WaitStrategyKind waitStrategy,
                  long quiesceTimeoutMillis, int moduleFailureThreshold) {
         this(ringSize, frameSize, ingressBatch, workerBatch, waitStrategy, quiesceTimeoutMillis,
                 moduleFailureThreshold, DEFAULT_OFFLOADS);
+    }
+
+    /** Settings with the default for {@code handOver}. */
+    RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBatch, WaitStrategyKind waitStrategy,
+                 long quiesceTimeoutMillis, int moduleFailureThreshold, boolean offloads) {
+        this(ringSize, frameSize, ingressBatch, workerBatch, waitStrategy, quiesceTimeoutMillis,
+                moduleFailureThreshold, offloads, HandOver.parse(DEFAULT_HAND_OVER));
     }
 
     private static IllegalArgumentException invalid(String key, long value, String expected) {
@@ -105,7 +116,7 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     static RingSettings from(DatapathConfig config) {
         return new RingSettings(config.ringSize(), config.frameSize(), config.ingressBatch(), config.workerBatch(),
                 WaitStrategyKind.parse(config.waitStrategy()), config.quiesceTimeoutMillis(),
-                config.moduleFailureThreshold(), config.offloads());
+                config.moduleFailureThreshold(), config.offloads(), HandOver.parse(config.handOver()));
     }
 
     /** @return the largest frame a slot holds, in bytes */
@@ -129,13 +140,14 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     /** @return whether a ring built with {@code other} would differ (needs a ring restart) */
     boolean ringDiffers(RingSettings other) {
         return ringSize != other.ringSize || frameSize != other.frameSize || ingressBatch != other.ingressBatch
-                || workerBatch != other.workerBatch || waitStrategy != other.waitStrategy;
+                || workerBatch != other.workerBatch || waitStrategy != other.waitStrategy || handOver != other.handOver;
     }
 
     /** @return the settings in cfg syntax, for the Started line */
     String describe() {
         return "ringSize=" + ringSize + ", frameSize=" + frameSize + ", ingressBatch=" + ingressBatch
                 + ", workerBatch=" + workerBatch + ", waitStrategy=" + waitStrategy.label() + ", offloads="
-                + (offloadsActive() ? "on" : offloads ? "off (frameSize below " + GSO_FRAME_SIZE + ")" : "off");
+                + (offloadsActive() ? "on" : offloads ? "off (frameSize below " + GSO_FRAME_SIZE + ")" : "off")
+                + ", handOver=" + handOver.label() + (handOver.pipelines() ? " (pipelined)" : " (run to completion)");
     }
 }

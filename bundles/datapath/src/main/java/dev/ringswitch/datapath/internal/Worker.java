@@ -53,6 +53,13 @@ import java.util.concurrent.locks.LockSupport;
  * backlog, because handing 64 KiB to the other core costs its cache lines twice, and a stream is switched at a
  * fraction of one core, which leaves the other core to the endpoints.
  *
+ * <p>Pipelining pays only if the egress thread gets a core the switch would otherwise not use. On a machine with two
+ * CPUs whose hosts keep one busy (a traffic generator, the receiving stack), it does not: the two switch threads
+ * share one core, each frame's buffer and metadata cross between cores twice, and the measured CPU per small frame
+ * rises by 10-20 % (bench/README.md). So {@code handOver = auto} (the default) pipelines only from
+ * {@link HandOver#AUTO_MIN_CPUS} CPUs on; below, the worker runs every frame to completion and the ring carries only
+ * barriers. {@code on} and {@code off} force either layout.
+ *
  * <h2>Buffers</h2>
  * The worker reads each burst into {@code ingressBatch} {@link FrameBuffer}s of its own. Written inline, they are
  * simply read into again. Handed over, each is swapped into a ring entry the worker claims ({@link #handOver}); the
@@ -109,6 +116,8 @@ final class Worker implements Runnable {
     private volatile long acked = -1;
     /** The last sequence published to the egress thread. */
     private long published = -1;
+    /** Whether backlogs go to the egress thread ({@code handOver}); if not, the worker writes every frame itself. */
+    private final boolean pipelines;
     /** The egress ports of the burst being switched (see {@link #nothingPendingFor}). */
     private final PortSet burstEgress = new PortSet();
     /** Set by {@link #readBurst}: whether the last read found the queue empty, and the bytes it read. */
@@ -158,6 +167,7 @@ final class Worker implements Runnable {
         this.drops = drops;
         this.burst = spares;
         this.frames = new Frame[spares.length];
+        this.pipelines = ring.settings().handOver().pipelines();
         // The stuck worker wrote these before it entered the module, and then busySince (a release store), which the
         // watchdog read (acquire) before it built this worker: they are visible here.
         this.published = stuck == null ? -1 : stuck.published;
@@ -361,7 +371,7 @@ final class Worker implements Runnable {
             return;
         }
         collectEgress(k);
-        if (alone && nothingPendingFor(burstEgress)) {
+        if ((alone || !pipelines) && nothingPendingFor(burstEgress)) {
             for (int i = 0; i < k; i++) {
                 writer.write(burst[i]);
             }
@@ -410,45 +420,41 @@ final class Worker implements Runnable {
 
     /**
      * Hands the burst's {@code n} buffers to the egress thread: claims ring entries, swaps each buffer with the
-     * entry's (which the egress thread is done with) and publishes them, in as few claims as the free room allows.
-     * On a full ring it counts one publish stall and parks until the egress thread frees room; meanwhile nothing is
-     * read, so frames wait in the kernel's queues.
+     * entry's (which the egress thread is done with) and publishes them, with one claim. If the ring has no room for
+     * the whole burst, it counts one publish stall and parks until there is: meanwhile nothing is read, so frames
+     * wait in the kernel's queues. Waiting for the whole burst rather than taking each entry as it frees up means one
+     * sleep per burst instead of a spin per frame, which on two cores would take the CPU from the egress thread that
+     * the worker is waiting for.
      */
     private void handOver(int n) {
-        int i = 0;
+        long hi;
         boolean stalled = false;
-        while (i < n) {
-            int want = n - i;
-            long hi;
+        while (true) {
             try {
-                hi = buffer.tryNext(want);
+                hi = buffer.tryNext(n);
+                break;
             } catch (InsufficientCapacityException e) {
-                try {
-                    want = 1;
-                    hi = buffer.tryNext();
-                } catch (InsufficientCapacityException full) {
-                    if (!stalled) {
-                        stalled = true;
-                        ring.countStall();
-                    }
-                    if (!ring.running()) {
-                        return;
-                    }
-                    LockSupport.parkNanos(Ring.STALL_PARK_NANOS);
-                    continue;
+                if (!stalled) {
+                    stalled = true;
+                    ring.countStall();
                 }
+                if (!ring.running()) {
+                    return;
+                }
+                LockSupport.parkNanos(Ring.STALL_PARK_NANOS);
             }
-            long lo = hi - want + 1;
-            for (long seq = lo; seq <= hi; seq++) {
-                Slot entry = buffer.get(seq);
-                FrameBuffer free = entry.buffer;
-                entry.buffer = burst[i];
-                entry.barrier = false;
-                burst[i++] = free;
-            }
-            buffer.publish(lo, hi);
-            published = hi;
         }
+        long lo = hi - n + 1;
+        int i = 0;
+        for (long seq = lo; seq <= hi; seq++) {
+            Slot entry = buffer.get(seq);
+            FrameBuffer free = entry.buffer;
+            entry.buffer = burst[i];
+            entry.barrier = false;
+            burst[i++] = free;
+        }
+        buffer.publish(lo, hi);
+        published = hi;
     }
 
     private void publishBarrier(long generation) {

@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A backlog is handed to the egress thread; a full ring stops the worker from reading instead of growing (frames wait
- * in the port's queue); frames to ports the egress thread has nothing pending for are still written at once, and
- * nothing overtakes an earlier frame to the same port.
+ * With {@code handOver = on}, a backlog is handed to the egress thread; a full ring stops the worker from reading
+ * instead of growing (frames wait in the port's queue); frames to ports the egress thread has nothing pending for are
+ * still written at once, and nothing overtakes an earlier frame to the same port.
  */
 class BackpressureTest extends SwitchTestBase {
 
@@ -36,7 +36,8 @@ class BackpressureTest extends SwitchTestBase {
     private void backlogFromPort0(int frames) throws InterruptedException {
         RingSettings d = RingSettings.DEFAULTS;
         fx = new SwitchFixture(new RingSettings(16, d.frameSize(), 4, 4, d.waitStrategy(), d.quiesceTimeoutMillis(),
-                d.moduleFailureThreshold()), 2, new InMemoryPortProvider(8192, 2048), () -> new FrameWriter() {
+                d.moduleFailureThreshold(), d.offloads(), HandOver.ON), 2, new InMemoryPortProvider(8192, 2048),
+                () -> new FrameWriter() {
                     @Override
                     void write(FrameBuffer slot) {
                         if (entered.getCount() > 0) {

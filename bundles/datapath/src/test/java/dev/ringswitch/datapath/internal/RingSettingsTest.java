@@ -45,4 +45,22 @@ class RingSettingsTest {
         assertFalse(small.offloadsActive(), "a slot that cannot hold a GSO frame turns offloads off");
         assertTrue(small.describe().contains("offloads=off (frameSize below 65568)"), small.describe());
     }
+
+    @Test
+    void shouldParseHandOverModes() {
+        assertEquals(HandOver.AUTO, HandOver.parse(RingSettings.DEFAULT_HAND_OVER));
+        assertEquals(HandOver.OFF, HandOver.parse(" Off "));
+        assertTrue(HandOver.ON.pipelines());
+        assertFalse(HandOver.OFF.pipelines());
+        assertEquals(Runtime.getRuntime().availableProcessors() >= HandOver.AUTO_MIN_CPUS, HandOver.AUTO.pipelines());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HandOver.parse("yes"));
+        assertEquals("invalid handOver 'yes' in ringswitch.datapath: expected one of auto, on, off", e.getMessage());
+        RingSettings d = RingSettings.DEFAULTS;
+        RingSettings off = new RingSettings(d.ringSize(), d.frameSize(), d.ingressBatch(), d.workerBatch(),
+                d.waitStrategy(), d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), true, HandOver.OFF);
+        assertTrue(off.ringDiffers(d.handOver() == HandOver.OFF ? new RingSettings(d.ringSize(), d.frameSize(),
+                d.ingressBatch(), d.workerBatch(), d.waitStrategy(), d.quiesceTimeoutMillis(),
+                d.moduleFailureThreshold(), true, HandOver.ON) : d), "a new mode restarts the ring's threads");
+        assertTrue(off.describe().endsWith("handOver=off (run to completion)"), off.describe());
+    }
 }
