@@ -1,9 +1,5 @@
 package dev.ringswitch.datapath.internal;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /**
  * Whether the worker hands backlogs of small frames to the egress thread ({@code handOver} in
  * {@value RingSettings#PID}), by its cfg spelling. See {@link Worker} for the trade-off.
@@ -24,7 +20,7 @@ enum HandOver {
 
     /** @return the cfg spelling, e.g. {@code auto} */
     String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return CfgEnums.label(this);
     }
 
     /** @return whether the worker hands backlogs over on this machine */
@@ -42,13 +38,6 @@ enum HandOver {
      * @throws IllegalArgumentException naming the accepted values
      */
     static HandOver parse(String text) {
-        for (HandOver mode : values()) {
-            if (mode.label().equalsIgnoreCase(text == null ? "" : text.trim())) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException("invalid handOver '" + text + "' in " + RingSettings.PID
-                + ": expected one of " + Arrays.stream(values()).map(HandOver::label)
-                .collect(Collectors.joining(", ")));
+        return CfgEnums.parse(values(), "handOver", text);
     }
 }

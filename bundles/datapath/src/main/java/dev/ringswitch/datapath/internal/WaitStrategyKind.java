@@ -7,12 +7,8 @@ import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /**
- * The Disruptor wait strategies an operator may choose for the worker, by their cfg spelling.
+ * The Disruptor wait strategies an operator may choose for the egress thread, by their cfg spelling.
  */
 enum WaitStrategyKind {
     /** Parks on a monitor when idle; a publish costs one atomic exchange and locks only if the worker sleeps. */
@@ -28,7 +24,7 @@ enum WaitStrategyKind {
 
     /** @return the cfg spelling, e.g. {@code lite-blocking} */
     String label() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return CfgEnums.label(this);
     }
 
     /**
@@ -37,14 +33,7 @@ enum WaitStrategyKind {
      * @throws IllegalArgumentException naming the accepted values
      */
     static WaitStrategyKind parse(String text) {
-        for (WaitStrategyKind kind : values()) {
-            if (kind.label().equalsIgnoreCase(text == null ? "" : text.trim())) {
-                return kind;
-            }
-        }
-        throw new IllegalArgumentException("invalid waitStrategy '" + text + "' in " + RingSettings.PID
-                + ": expected one of " + Arrays.stream(values()).map(WaitStrategyKind::label)
-                .collect(Collectors.joining(", ")));
+        return CfgEnums.parse(values(), "waitStrategy", text);
     }
 
     /** @return a new strategy instance (strategies hold per-ring state) */
