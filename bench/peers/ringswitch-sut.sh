@@ -22,7 +22,9 @@
 #   RS_OVERLAY       "tap datapath ...": bundles whose freshly built jar (bundles/NAME/target) replaces the one in the
 #                    copy, to measure a change without rebuilding the whole distribution
 #   RS_BUNDLES       where RS_OVERLAY finds the bundles (default: <repo>/bundles; e.g. a git worktree's)
-#   RS_JFR=1         record JFR (profile settings); at stop print the allocation samples of datapath threads
+#   RS_JFR=FILE      record JFR (profile settings) after the warm-up into FILE; at stop print the allocation samples
+#                    taken on datapath threads (if the harness leaves time; else: jfr print --events
+#                    jdk.ObjectAllocationSample FILE)
 #   RS_WARMUP=0      skip the warm-up: by default the script sends RS_WARMUP_FRAMES (200000) frames each way
 #                    through the switch before READY, so that the first measurement (ping) meets compiled code
 #   RS_JAVA_OPTS     extra JVM options for the Karaf JVM
@@ -89,7 +91,7 @@ stop() {
         fi
         wait "$kpid" 2>/dev/null
     fi
-    [ -n "${RS_JFR:-}" ] && [ -s "$work/rs.jfr" ] && summarise_jfr
+    [ -n "${RS_JFR:-}" ] && [ -s "$RS_JFR" ] && summarise_jfr
     if [ -f "$work/data/log/karaf.log" ]; then
         log "karaf.log warnings/errors:"
         grep -E '\| (WARN|ERROR) ' "$work/data/log/karaf.log" | tail -20 | sed 's/^/    /'
@@ -99,7 +101,7 @@ stop() {
 
 summarise_jfr() {
     local bin=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin
-    "$bin/jfr" print --events jdk.ObjectAllocationSample "$work/rs.jfr" > "$work/alloc.txt" 2>/dev/null
+    "$bin/jfr" print --events jdk.ObjectAllocationSample "$RS_JFR" > "$work/alloc.txt" 2>/dev/null
     log "JFR allocation samples: $(grep -c 'jdk.ObjectAllocationSample' "$work/alloc.txt") in all threads, \
 $(grep -c 'eventThread = "ringswitch-' "$work/alloc.txt") on datapath threads (ringswitch-*)"
     grep -A6 'eventThread = "ringswitch-' "$work/alloc.txt" | grep -E 'objectClass|eventThread|line:' | head -30 \
@@ -133,10 +135,6 @@ for kv in ${RS_DATAPATH:-}; do
 done
 
 export EXTRA_JAVA_OPTS="${RS_JAVA_OPTS:-}"
-# The recording is written when the JVM exits (the harness stops every process of the session at once, so there is
-# no time to ask the JVM for a dump first); stop() summarises it.
-[ -n "${RS_JFR:-}" ] && EXTRA_JAVA_OPTS="$EXTRA_JAVA_OPTS -XX:StartFlightRecording:name=rs,settings=profile,\
-dumponexit=true,filename=$work/rs.jfr"
 unset JAVA_OPTS
 start_karaf() {
     log "starting Karaf (ssh port $ssh_port, modules ${RS_MODULES:-all}${RS_DATAPATH:+, datapath: $RS_DATAPATH})"
@@ -250,6 +248,12 @@ try:
 except OSError as e:
     print("GSO warm-up skipped:", e)
 PY
+fi
+if [ -n "${RS_JFR:-}" ]; then
+    # Recorded from here on, i.e. in steady state; written when the JVM exits (the harness stops every process of
+    # the session at once, so there is no time to ask for a dump), summarised by stop() if the harness leaves time.
+    "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jcmd" "$jp" JFR.start name=rs settings=profile \
+        dumponexit=true filename="$RS_JFR" > /dev/null && log "JFR recording to $RS_JFR"
 fi
 echo "READY ringswitch $tap1 $tap2 (karaf pid $kpid, ssh $ssh_port)"
 while kill -0 "$kpid" 2>/dev/null; do
