@@ -49,7 +49,8 @@ public @interface DatapathConfig {
     /** @return whether new ports get the virtio-net header with checksum and TCP segmentation offloads */
     @AttributeDefinition(description = "Open every new port with IFF_VNET_HDR and TUNSETOFFLOAD (checksum, TSO):"
             + " TCP crosses the switch as frames of up to 64 KiB. Needs frameSize " + RingSettings.GSO_FRAME_SIZE
-            + " or more; ports already open keep their mode.")
+            + " or more; ports already open keep their mode (re-add them after a change: GSO frames towards a port"
+            + " without offloads are dropped as too_long).")
     boolean offloads() default RingSettings.DEFAULT_OFFLOADS;
 
     /** @return whether the worker hands backlogs to the egress thread: auto, on or off */
