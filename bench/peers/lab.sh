@@ -50,14 +50,14 @@ up() {
     ip -n $H1 addr add $IP1/24 dev $T1 && ip -n $H1 link set $T1 up
     ip -n $H2 addr add $IP2/24 dev $T2 && ip -n $H2 link set $T2 up
     for i in $(seq 100); do ip netns exec $H1 ping -c1 -W1 $IP2 >/dev/null 2>&1 && break; sleep 0.2; done
-    ip netns exec $H2 iperf3 -s -B $IP2 -D --logfile "$STATE/iperf3-server.log"
+    ip netns exec $H2 iperf3 -s -B $IP2 -D -I "$STATE/iperf3.pid" --logfile "$STATE/iperf3-server.log"
     echo "up: $(head -c 200 "$STATE/switch.log" | grep READY)"
 }
 
 down() {
     local sid pids
     sid=$(cat "$STATE/sid" 2>/dev/null)
-    ip netns pids $H2 2>/dev/null | xargs -r kill 2>/dev/null
+    [ -s "$STATE/iperf3.pid" ] && kill "$(cat "$STATE/iperf3.pid")" 2>/dev/null
     if [ -n "$sid" ]; then
         pids=$(ps -e -o pid=,sid= | awk -v s="$sid" '$2 == s {print $1}')
         [ -n "$pids" ] && kill -TERM $pids 2>/dev/null
