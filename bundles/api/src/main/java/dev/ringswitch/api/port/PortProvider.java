@@ -18,4 +18,15 @@ public interface PortProvider {
 
     /** @return a new selector for waiting on many ports */
     ReadinessSelector openSelector();
+
+    /**
+     * Opens a batch for frame I/O on this provider's ports, for one thread. The default runs each operation as one
+     * {@link TapPort} call; the TAP provider submits a whole batch to the kernel at once where it can.
+     *
+     * @param capacity operations per batch
+     * @return the batch; the caller closes it
+     */
+    default PortIoBatch openBatch(int capacity) {
+        return PortIoBatch.sequential(capacity);
+    }
 }

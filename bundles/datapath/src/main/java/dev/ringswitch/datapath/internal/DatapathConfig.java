@@ -59,6 +59,12 @@ public @interface DatapathConfig {
             + " the least CPU per frame), or decides by the machine (auto: on with 3 or more CPUs).")
     String handOver() default RingSettings.DEFAULT_HAND_OVER;
 
+    /** @return how frames are read and written: io_uring or syscalls */
+    @AttributeDefinition(description = "How the datapath reads and writes frames: io_uring (a burst's reads, and its"
+            + " writes, submitted with one io_uring_enter each; falls back to syscalls, with a warning, where the"
+            + " kernel refuses io_uring) or syscalls (one read or write per frame).")
+    String ioEngine() default RingSettings.DEFAULT_IO_ENGINE;
+
     /** @return broadcast and multicast frames a port may send per second, 0 for no limit */
     @AttributeDefinition(description = "Storm control: broadcast and multicast frames one port may send per second"
             + " (with 100 ms worth of burst); the rest are dropped and counted as storm. 0 = no limit. Applies at"

@@ -22,5 +22,9 @@ final class Egress implements EventHandler<Slot> {
         if (!slot.barrier) {
             writer.write(slot.buffer);
         }
+        if (endOfBatch) {
+            // Before the processor releases the batch's slots (and its sequence tells a barrier has passed).
+            writer.flush();
+        }
     }
 }

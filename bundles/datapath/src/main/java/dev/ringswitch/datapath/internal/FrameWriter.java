@@ -5,6 +5,7 @@ import dev.ringswitch.api.module.EgressTagging;
 import dev.ringswitch.api.module.Frame;
 import dev.ringswitch.api.module.PortSet;
 import dev.ringswitch.api.port.PortException;
+import dev.ringswitch.api.port.PortIoBatch;
 import dev.ringswitch.api.port.TapPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * through the ring's sequences, which order the writes and the counter updates. Two threads may write to two
  * different ports at the same time.
  *
+ * <p>Writes are queued in a {@link PortIoBatch} and go to the kernel together at {@link #flush()} (one
+ * {@code io_uring_enter} for the batch, see the tap bundle), which the caller invokes at the end of a burst; the tx
+ * counters are updated then. A frame's buffer is changed in place only with nothing queued: before a tag is pushed
+ * or popped, or a checksum completed, the queue is flushed, so that every queued write sends the bytes it was
+ * queued with.
+ *
  * <p>Not final only so that tests can slow the egress thread down (see {@code BackpressureTest}).
  */
 class FrameWriter {
@@ -34,9 +41,67 @@ class FrameWriter {
     private static final Logger LOG = LoggerFactory.getLogger(FrameWriter.class);
     /** errno of a write to a TAP whose link is down: expected, counted, not logged. */
     private static final int EIO = 5;
+    /** Writes queued at most before a flush, when nobody said otherwise ({@link #use}). */
+    static final int DEFAULT_BATCH = 64;
+
+    private PortIoBatch batch = PortIoBatch.sequential(DEFAULT_BATCH);
+    /** Per queued write: the port it goes to, and whether the batch's count includes a vnet header. */
+    private PortEntry[] queuedPorts = new PortEntry[DEFAULT_BATCH];
+    private boolean[] queuedVnet = new boolean[DEFAULT_BATCH];
+    private int queued;
 
     /**
-     * Writes the buffer's frame to its egress ports and lets go of the buffer's plan. Dropped frames are skipped.
+     * Sets the batch the writes go through; before the writer's thread starts.
+     *
+     * @param writes a batch for this writer's thread only
+     */
+    void use(PortIoBatch writes) {
+        this.batch = writes;
+        this.queuedPorts = new PortEntry[writes.capacity()];
+        this.queuedVnet = new boolean[writes.capacity()];
+        this.queued = 0;
+    }
+
+    /** @return the batch the writes go through */
+    PortIoBatch batch() {
+        return batch;
+    }
+
+    /** Sends every queued write to the kernel and counts the outcomes. */
+    void flush() {
+        int n = queued;
+        if (n == 0) {
+            return;
+        }
+        queued = 0;
+        batch.submit();
+        for (int i = 0; i < n; i++) {
+            PortEntry out = queuedPorts[i];
+            queuedPorts[i] = null;
+            int written = batch.result(i);
+            if (written >= 0) {
+                out.stats.sent(queuedVnet[i] ? written - VnetHeader.LENGTH : written);
+            } else if (written == TapPort.WOULD_BLOCK) {
+                out.stats.txDropped(DropReason.QUEUE_FULL);
+            } else {
+                failed(out, batch.failure(i));
+            }
+        }
+    }
+
+    private static void failed(PortEntry out, PortException e) {
+        if (e.errno() == EIO) {
+            out.stats.txDropped(DropReason.LINK_DOWN);
+        } else {
+            out.stats.txDropped(DropReason.IO_ERROR);
+            out.stats.txError();
+            out.log.warn(LOG, "write failed", e, false);
+        }
+    }
+
+    /**
+     * Queues the buffer's frame for its egress ports and lets go of the buffer's plan; {@link #flush()} sends it.
+     * Dropped frames are skipped. The buffer must stay as it is until the flush.
      *
      * @param slot a switched frame
      */
@@ -68,8 +133,9 @@ class FrameWriter {
         }
     }
 
-    private static void sendTagged(FrameBuffer slot, PortEntry out, int tci) {
+    private void sendTagged(FrameBuffer slot, PortEntry out, int tci) {
         Frame f = slot.frame;
+        flush();
         try {
             f.pushTag(tci);
         } catch (IllegalStateException e) {
@@ -78,47 +144,42 @@ class FrameWriter {
             return;
         }
         send(slot, out);
+        flush();
         f.popTag();
     }
 
-    private static void send(FrameBuffer slot, PortEntry out) {
+    private void send(FrameBuffer slot, PortEntry out) {
         Frame f = slot.frame;
         VnetHeader vnet = slot.vnet;
-        TapPort tap = out.tap;
-        try {
-            int written;
-            if (out.vnet) {
-                long at = slot.vnetWriteOffset();
-                vnet.store(slot.memory, at, slot.shift());
-                written = tap.write(slot.memory, at, f.length() + VnetHeader.LENGTH);
-                if (written != TapPort.WOULD_BLOCK) {
-                    written -= VnetHeader.LENGTH;
-                }
-            } else {
-                if (vnet.isGso()) {
-                    // A port without vnet header cannot take a 64 KiB segment train; see VnetHeader.
-                    out.stats.txDropped(DropReason.TOO_LONG);
-                    return;
-                }
-                if (vnet.needsChecksum() && !vnet.completeChecksum(f, slot.shift())) {
+        if (queued == queuedPorts.length) {
+            flush();
+        }
+        if (out.vnet) {
+            long at = slot.vnetWriteOffset();
+            vnet.store(slot.memory, at, slot.shift());
+            batch.addWrite(out.tap, slot.memory, at, f.length() + VnetHeader.LENGTH);
+            queue(out, true);
+        } else {
+            if (vnet.isGso()) {
+                // A port without vnet header cannot take a 64 KiB segment train; see VnetHeader.
+                out.stats.txDropped(DropReason.TOO_LONG);
+                return;
+            }
+            if (vnet.needsChecksum()) {
+                flush();
+                if (!vnet.completeChecksum(f, slot.shift())) {
                     out.stats.txDropped(DropReason.MALFORMED);
                     return;
                 }
-                written = tap.write(f.buffer(), f.offset(), f.length());
             }
-            if (written == TapPort.WOULD_BLOCK) {
-                out.stats.txDropped(DropReason.QUEUE_FULL);
-            } else {
-                out.stats.sent(written);
-            }
-        } catch (PortException e) {
-            if (e.errno() == EIO) {
-                out.stats.txDropped(DropReason.LINK_DOWN);
-            } else {
-                out.stats.txDropped(DropReason.IO_ERROR);
-                out.stats.txError();
-                out.log.warn(LOG, "write failed", e, false);
-            }
+            batch.addWrite(out.tap, f.buffer(), f.offset(), f.length());
+            queue(out, false);
         }
+    }
+
+    private void queue(PortEntry out, boolean vnet) {
+        queuedPorts[queued] = out;
+        queuedVnet[queued] = vnet;
+        queued++;
     }
 }

@@ -4,6 +4,7 @@ import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
+import dev.ringswitch.api.port.PortIoBatch;
 import dev.ringswitch.api.port.PortProvider;
 import dev.ringswitch.api.port.ReadinessSelector;
 import org.slf4j.Logger;
@@ -76,6 +77,9 @@ final class Ring {
     private final long stride;
     private final RingBuffer<Slot> ring;
     private final ReadinessSelector selector;
+    private final PortProvider provider;
+    /** The egress thread's writes; each worker has its own. */
+    private final PortIoBatch egressBatch;
     private final DropCounters drops;
     private final BatchEventProcessor<Slot> processor;
     private final Thread egressThread;
@@ -124,11 +128,14 @@ final class Ring {
         FrameBuffer[] spares = new FrameBuffer[settings.ingressBatch()];
         Arrays.setAll(spares, i -> buffers.get());
         this.selector = provider.openSelector();
+        this.provider = provider;
+        this.egressBatch = openBatch();
+        egressWriter.use(egressBatch);
         this.processor = new BatchEventProcessorBuilder().setMaxBatchSize(settings.workerBatch())
                 .build(ring, ring.newBarrier(), new Egress(egressWriter));
         this.processor.setExceptionHandler(new EgressExceptionHandler());
         ring.addGatingSequences(processor.getSequence());
-        this.worker = new Worker(this, ring, selector, spares, drops);
+        this.worker = new Worker(this, ring, selector, spares, drops, openBatch(), null);
         this.workerThread = new Thread(worker, "ringswitch-worker");
         this.egressThread = new Thread(processor, "ringswitch-egress");
         this.watchdogThread = new Thread(this::watchdog, "ringswitch-watchdog");
@@ -177,6 +184,9 @@ final class Ring {
         processor.halt();
         join(egressThread, timeoutMillis);
         selector.close();
+        if (!egressThread.isAlive()) {
+            egressBatch.close();
+        }
         if (!workerThread.isAlive() && !egressThread.isAlive() && abandoned.stream().noneMatch(Thread::isAlive)) {
             arena.close();
         } else if (workerThread.isAlive() || egressThread.isAlive()) {
@@ -229,12 +239,19 @@ final class Ring {
         for (int i = 0; i < spares.length; i++) {
             spares[i] = new FrameBuffer(memory.asSlice(i * stride, settings.frameSize()));
         }
-        Worker next = new Worker(this, ring, selector, spares, drops, stuck);
+        Worker next = new Worker(this, ring, selector, spares, drops, openBatch(), stuck);
         Thread thread = new Thread(next, "ringswitch-worker");
         thread.setDaemon(true);
         worker = next;
         workerThread = thread;
         thread.start();
+    }
+
+    /** @return a batch for one datapath thread's frame I/O, as {@code ioEngine} says */
+    private PortIoBatch openBatch() {
+        return settings.ioEngine() == IoEngine.IO_URING
+                ? provider.openBatch(settings.ioBatch())
+                : PortIoBatch.sequential(settings.ioBatch());
     }
 
     /** @return worker threads abandoned inside a stuck module so far */

@@ -15,9 +15,11 @@ import dev.ringswitch.api.module.Frame;
  * @param moduleFailureThreshold consecutive exceptions that isolate a module
  * @param offloads open every port with a virtio-net header and checksum/TSO offloads (GSO frames up to 64 KiB)
  * @param handOver whether the worker hands backlogs to the egress thread
+ * @param ioEngine how frames are read and written: batched on io_uring, or one syscall each
  */
 record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBatch, WaitStrategyKind waitStrategy,
-                    long quiesceTimeoutMillis, int moduleFailureThreshold, boolean offloads, HandOver handOver) {
+                    long quiesceTimeoutMillis, int moduleFailureThreshold, boolean offloads, HandOver handOver,
+                    IoEngine ioEngine) {
 
     /** Configuration PID of the datapath. */
     static final String PID = "ringswitch.datapath";
@@ -47,6 +49,8 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     static final boolean DEFAULT_OFFLOADS = true;
     /** Pipelining only where there is a core to spare for it; see {@link HandOver#AUTO}. */
     static final String DEFAULT_HAND_OVER = "auto";
+    /** A burst's reads, and its writes, in one system call each; see bench/README.md for what it gains. */
+    static final String DEFAULT_IO_ENGINE = "io_uring";
 
     /** Smallest ring accepted. */
     static final int MIN_RING_SIZE = 2;
@@ -63,7 +67,7 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     static final RingSettings DEFAULTS = new RingSettings(DEFAULT_RING_SIZE, DEFAULT_FRAME_SIZE,
             DEFAULT_INGRESS_BATCH, DEFAULT_WORKER_BATCH, WaitStrategyKind.parse(DEFAULT_WAIT_STRATEGY),
             DEFAULT_QUIESCE_TIMEOUT_MILLIS, DEFAULT_MODULE_FAILURE_THRESHOLD, DEFAULT_OFFLOADS,
-            HandOver.parse(DEFAULT_HAND_OVER));
+            HandOver.parse(DEFAULT_HAND_OVER), IoEngine.parse(DEFAULT_IO_ENGINE));
 
     /**
      * Validates.
@@ -91,6 +95,13 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
         }
     }
 
+    /** Settings with the default for {@code ioEngine}. */
+    RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBatch, WaitStrategyKind waitStrategy,
+                 long quiesceTimeoutMillis, int moduleFailureThreshold, boolean offloads, HandOver handOver) {
+        this(ringSize, frameSize, ingressBatch, workerBatch, waitStrategy, quiesceTimeoutMillis,
+                moduleFailureThreshold, offloads, handOver, IoEngine.parse(DEFAULT_IO_ENGINE));
+    }
+
     /** Settings with the defaults for {@code offloads} and {@code handOver}. */
     RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBatch, WaitStrategyKind waitStrategy,
                  long quiesceTimeoutMillis, int moduleFailureThreshold) {
@@ -116,7 +127,13 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     static RingSettings from(DatapathConfig config) {
         return new RingSettings(config.ringSize(), config.frameSize(), config.ingressBatch(), config.workerBatch(),
                 WaitStrategyKind.parse(config.waitStrategy()), config.quiesceTimeoutMillis(),
-                config.moduleFailureThreshold(), config.offloads(), HandOver.parse(config.handOver()));
+                config.moduleFailureThreshold(), config.offloads(), HandOver.parse(config.handOver()),
+                IoEngine.parse(config.ioEngine()));
+    }
+
+    /** @return operations per I/O batch: a burst's reads, or its writes to a few ports each */
+    int ioBatch() {
+        return Math.min(4096, Math.max(64, 2 * Math.max(ingressBatch, workerBatch)));
     }
 
     /** @return the largest frame a slot holds, in bytes */
@@ -140,7 +157,8 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     /** @return whether a ring built with {@code other} would differ (needs a ring restart) */
     boolean ringDiffers(RingSettings other) {
         return ringSize != other.ringSize || frameSize != other.frameSize || ingressBatch != other.ingressBatch
-                || workerBatch != other.workerBatch || waitStrategy != other.waitStrategy || handOver != other.handOver;
+                || workerBatch != other.workerBatch || waitStrategy != other.waitStrategy || handOver != other.handOver
+                || ioEngine != other.ioEngine;
     }
 
     /** @return the settings in cfg syntax, for the Started line */
@@ -148,6 +166,7 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
         return "ringSize=" + ringSize + ", frameSize=" + frameSize + ", ingressBatch=" + ingressBatch
                 + ", workerBatch=" + workerBatch + ", waitStrategy=" + waitStrategy.label() + ", offloads="
                 + (offloadsActive() ? "on" : offloads ? "off (frameSize below " + GSO_FRAME_SIZE + ")" : "off")
-                + ", handOver=" + handOver.label() + (handOver.pipelines() ? " (pipelined)" : " (run to completion)");
+                + ", handOver=" + handOver.label() + (handOver.pipelines() ? " (pipelined)" : " (run to completion)")
+                + ", ioEngine=" + ioEngine.label();
     }
 }

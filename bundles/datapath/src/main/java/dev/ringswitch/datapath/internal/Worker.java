@@ -7,7 +7,7 @@ import dev.ringswitch.api.module.EgressTagging;
 import dev.ringswitch.api.module.ForwardingModule;
 import dev.ringswitch.api.module.Frame;
 import dev.ringswitch.api.module.PortSet;
-import dev.ringswitch.api.port.PortException;
+import dev.ringswitch.api.port.PortIoBatch;
 import dev.ringswitch.api.port.ReadinessSelector;
 import dev.ringswitch.api.port.TapPort;
 import org.slf4j.Logger;
@@ -104,6 +104,8 @@ final class Worker implements Runnable {
     private final ReadinessSelector selector;
     private final DropCounters drops;
     private final FrameWriter writer = new FrameWriter();
+    /** Reads of a burst, then its writes (through {@link #writer}): one kernel submission each. */
+    private final PortIoBatch io;
     private final int[] ready = new int[PortSet.CAPACITY];
     /** The worker's own buffers, one per frame of a burst. */
     private final FrameBuffer[] burst;
@@ -143,25 +145,23 @@ final class Worker implements Runnable {
     private final int lostCount;
 
     /**
+     * A worker, possibly one that takes over from a stuck one (see {@link Ring}): it then goes on from the stuck
+     * worker's last published sequence and counts the burst the stuck worker was switching as dropped
+     * ({@code module_error}).
+     *
      * @param ring the ring's shared state
      * @param buffer the Disruptor ring
      * @param selector waits for readable ports
      * @param spares the worker's own buffers, {@code ingressBatch} of them
      * @param drops switch-wide drop counters
-     */
-    Worker(Ring ring, RingBuffer<Slot> buffer, ReadinessSelector selector, FrameBuffer[] spares, DropCounters drops) {
-        this(ring, buffer, selector, spares, drops, null);
-    }
-
-    /**
-     * A worker that takes over from a stuck one (see {@link Ring}): it goes on from the stuck worker's last published
-     * sequence and counts the burst the stuck worker was switching as dropped ({@code module_error}).
-     *
+     * @param io the batch this worker's reads and writes go through; the worker closes it when it ends
      * @param stuck the worker it replaces, abandoned already, or {@code null}
      */
     Worker(Ring ring, RingBuffer<Slot> buffer, ReadinessSelector selector, FrameBuffer[] spares, DropCounters drops,
-           Worker stuck) {
+           PortIoBatch io, Worker stuck) {
         this.ring = ring;
+        this.io = io;
+        this.writer.use(io);
         this.buffer = buffer;
         this.selector = selector;
         this.drops = drops;
@@ -234,6 +234,14 @@ final class Worker implements Runnable {
 
     @Override
     public void run() {
+        try {
+            switchUntilStopped();
+        } finally {
+            io.close();
+        }
+    }
+
+    private void switchUntilStopped() {
         adopt(ring.plan());
         if (lostCount > 0 && !abandoned) {
             PortEntry in = current.ports[lostPort];
@@ -315,44 +323,65 @@ final class Worker implements Runnable {
 
     /**
      * Reads up to {@code max} frames into {@link #burst}, stopping at EAGAIN ({@link #drained}); counts their bytes
-     * in {@link #burstBytes}.
+     * in {@link #burstBytes}. The reads go to the kernel in batches ({@link #io}): first as many as the port's last
+     * burst had (at least two), then twice as many each time all of them returned a frame, so that a backlog costs
+     * one submission per burst and a lone frame at most one read that finds the queue empty.
      *
      * @return the frames read
      */
     private int readBurst(PortEntry e, int max) {
         TapPort tap = e.tap;
         int k = 0;
+        int want = max == 1 ? 1 : Math.max(2, e.lastBurst);
         burstBytes = 0;
         drained = false;
-        while (k < max) {
-            FrameBuffer b = burst[k];
-            int length;
-            try {
-                length = e.vnet
-                        ? tap.read(b.memory, FrameBuffer.VNET_READ_OFFSET, b.readCapacity() + VnetHeader.LENGTH)
-                        : tap.read(b.frame.buffer(), Frame.readOffset(), b.readCapacity());
-            } catch (PortException ex) {
-                // A port that errors would be reported readable forever: stop watching it until it is re-added.
-                e.stats.rxError();
-                selector.deregister(tap);
-                e.log.warn(LOG, "read failed, no longer reading from this port; remove and add it again", ex,
-                        false);
-                break;
+        while (k < max && !drained) {
+            int n = Math.min(Math.min(want, max - k), io.capacity());
+            for (int i = 0; i < n; i++) {
+                FrameBuffer b = burst[k + i];
+                if (e.vnet) {
+                    io.addRead(tap, b.memory, FrameBuffer.VNET_READ_OFFSET, b.readCapacity() + VnetHeader.LENGTH);
+                } else {
+                    io.addRead(tap, b.frame.buffer(), Frame.readOffset(), b.readCapacity());
+                }
             }
-            if (length == TapPort.WOULD_BLOCK) {
-                drained = true;
-                break;
+            io.submit();
+            int got = 0;
+            for (int i = 0; i < n; i++) {
+                int length = io.result(i);
+                if (length == TapPort.WOULD_BLOCK) {
+                    drained = true;
+                    continue;
+                }
+                if (length == PortIoBatch.FAILED) {
+                    // A port that errors would be reported readable forever: stop watching it until it is re-added.
+                    e.stats.rxError();
+                    selector.deregister(tap);
+                    e.log.warn(LOG, "read failed, no longer reading from this port; remove and add it again",
+                            io.failure(i), false);
+                    drained = true;
+                    continue;
+                }
+                // A frame may follow an empty read (it arrived in between): keep the burst's frames contiguous.
+                int at = k + got;
+                FrameBuffer b = burst[k + i];
+                if (k + i != at) {
+                    burst[k + i] = burst[at];
+                    burst[at] = b;
+                }
+                if (e.vnet) {
+                    b.vnet.load(b.memory, FrameBuffer.VNET_READ_OFFSET);
+                    length = Math.max(0, length - VnetHeader.LENGTH);
+                } else {
+                    b.vnet.clear();
+                }
+                b.frame.reset(e.number, length);
+                e.stats.received(length);
+                burstBytes += length;
+                got++;
             }
-            if (e.vnet) {
-                b.vnet.load(b.memory, FrameBuffer.VNET_READ_OFFSET);
-                length = Math.max(0, length - VnetHeader.LENGTH);
-            } else {
-                b.vnet.clear();
-            }
-            b.frame.reset(e.number, length);
-            e.stats.received(length);
-            burstBytes += length;
-            k++;
+            k += got;
+            want = 2 * n;
         }
         return k;
     }
@@ -375,6 +404,7 @@ final class Worker implements Runnable {
             for (int i = 0; i < k; i++) {
                 writer.write(burst[i]);
             }
+            writer.flush();
         } else {
             handOver(k);
             for (int port = burstEgress.next(0); port >= 0; port = burstEgress.next(port + 1)) {

@@ -2,6 +2,7 @@ package dev.ringswitch.tap.internal;
 
 import dev.ringswitch.api.port.PortConfig;
 import dev.ringswitch.api.port.PortException;
+import dev.ringswitch.api.port.PortIoBatch;
 import dev.ringswitch.api.port.PortProvider;
 import dev.ringswitch.api.port.ReadinessSelector;
 import dev.ringswitch.api.port.TapPort;
@@ -33,6 +34,9 @@ public class TapPortProvider implements PortProvider {
 
     private final Set<NativeTapPort> ports = ConcurrentHashMap.newKeySet();
     private final Set<EpollReadinessSelector> selectors = ConcurrentHashMap.newKeySet();
+    private final Set<IoUringBatch> batches = ConcurrentHashMap.newKeySet();
+    /** Whether the kernel refused io_uring once already: then it is not asked again, and said once. */
+    private volatile boolean ioUringRefused;
 
     /** Creates a provider; usable without a framework. */
     public TapPortProvider() {
@@ -53,6 +57,9 @@ public class TapPortProvider implements PortProvider {
         }
         for (EpollReadinessSelector selector : List.copyOf(selectors)) {
             selector.close();
+        }
+        for (IoUringBatch batch : List.copyOf(batches)) {
+            batch.close();
         }
         LOG.info("Stopped ({} open port(s) closed)", open.size());
     }
@@ -79,6 +86,28 @@ public class TapPortProvider implements PortProvider {
         EpollReadinessSelector selector = new EpollReadinessSelector(selectors::remove);
         selectors.add(selector);
         return selector;
+    }
+
+    /**
+     * {@inheritDoc} On {@code io_uring} where the kernel allows it; where it does not (a seccomp filter, the
+     * {@code kernel.io_uring_disabled} sysctl, an old kernel) the batch runs one syscall per operation, and the reason
+     * is logged once.
+     */
+    @Override
+    public PortIoBatch openBatch(int capacity) {
+        if (!ioUringRefused) {
+            try {
+                IoUringBatch batch = new IoUringBatch(capacity, batches::remove);
+                batches.add(batch);
+                return batch;
+            } catch (PortException e) {
+                ioUringRefused = true;
+                LOG.warn("io_uring is not available ({}): frame I/O falls back to one read or write syscall per"
+                        + " frame (slower for small frames); allow io_uring (sysctl kernel.io_uring_disabled=0, no"
+                        + " seccomp filter on io_uring_setup) and restart the datapath to use it", e.getMessage());
+            }
+        }
+        return PortIoBatch.sequential(capacity);
     }
 
     /** @return how many ports this provider opened that are still open */

@@ -128,6 +128,21 @@ public final class LibC {
     /** {@code int eventfd(unsigned int initval, int flags)}. */
     private static final MethodHandle EVENTFD = downcall("eventfd",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    /**
+     * {@code long syscall(long number, ...)} with six variadic {@code long}s: the io_uring calls, which glibc does
+     * not wrap. Every argument travels as a {@code long} because {@code syscall} reads each one with
+     * {@code va_arg(ap, long)}; an {@code int} would leave the register's upper half undefined.
+     */
+    private static final MethodHandle SYSCALL6 = downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+                    JAVA_LONG), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
+    /** {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)}, address as long. */
+    private static final MethodHandle MMAP = downcall("mmap",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
+            CAPTURE_ERRNO);
+    /** {@code int munmap(void *addr, size_t length)}, address as long. */
+    private static final MethodHandle MUNMAP = downcall("munmap",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO);
     /** {@code char *strerror(int errnum)}: cannot fail, so no errno capture. */
     private static final MethodHandle STRERROR = downcall("strerror",
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -237,6 +252,50 @@ public final class LibC {
             return (long) READ.invokeExact(state, fd, address, count);
         } catch (Throwable t) {
             throw new AssertionError("read downcall failed", t);
+        }
+    }
+
+    /**
+     * {@code syscall(2)}: a system call by number with up to six arguments (unused ones 0).
+     *
+     * @param state errno capture segment of the calling thread
+     * @param number the system call number
+     * @return the call's result, or -1 with errno in {@code state}
+     */
+    public static long syscall(MemorySegment state, long number, long a1, long a2, long a3, long a4, long a5,
+                               long a6) {
+        try {
+            return (long) SYSCALL6.invokeExact(state, number, a1, a2, a3, a4, a5, a6);
+        } catch (Throwable t) {
+            throw new AssertionError("syscall downcall failed", t);
+        }
+    }
+
+    /**
+     * {@code mmap(2)} of a file descriptor's memory, shared.
+     *
+     * @param state errno capture segment of the calling thread
+     * @return the mapping's address, or -1 ({@code MAP_FAILED}) with errno in {@code state}
+     */
+    public static long mmap(MemorySegment state, long length, int prot, int flags, int fd, long offset) {
+        try {
+            return (long) MMAP.invokeExact(state, 0L, length, prot, flags, fd, offset);
+        } catch (Throwable t) {
+            throw new AssertionError("mmap downcall failed", t);
+        }
+    }
+
+    /**
+     * {@code munmap(2)}.
+     *
+     * @param state errno capture segment of the calling thread
+     * @return 0, or -1 with errno in {@code state}
+     */
+    public static int munmap(MemorySegment state, long address, long length) {
+        try {
+            return (int) MUNMAP.invokeExact(state, address, length);
+        } catch (Throwable t) {
+            throw new AssertionError("munmap downcall failed", t);
         }
     }
 
