@@ -21,7 +21,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * A TAP port is a file descriptor on {@code /dev/net/tun} configured with {@code ioctl}s, plus a throw-away
  * {@code AF_INET} datagram socket on which the classic {@code SIOC*} interface ioctls (flags, MTU, MAC, IPv4) are
  * issued, plus {@code epoll} and an {@code eventfd} to wait for many ports on one thread. All of that is a dozen libc
- * functions: {@code open close read write ioctl socket epoll_create1 epoll_ctl epoll_wait eventfd strerror}.
+ * functions: {@code open close read write ioctl socket epoll_create1 epoll_ctl epoll_wait eventfd strerror}, and for
+ * the io_uring batches {@code syscall} (glibc has no io_uring wrappers), {@code mmap} and {@code munmap}.
  * Binding them with the Foreign Function and Memory API ({@code java.lang.foreign}) means no JNI library to build
  * and ship per architecture, no JNA reflection on the datapath, and no {@code ip}/{@code ifconfig} processes.
  *
