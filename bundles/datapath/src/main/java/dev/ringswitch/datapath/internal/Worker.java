@@ -324,15 +324,16 @@ final class Worker implements Runnable {
     /**
      * Reads up to {@code max} frames into {@link #burst}, stopping at EAGAIN ({@link #drained}); counts their bytes
      * in {@link #burstBytes}. The reads go to the kernel in batches ({@link #io}): first as many as the port's last
-     * burst had (at least two), then twice as many each time all of them returned a frame, so that a backlog costs
-     * one submission per burst and a lone frame at most one read that finds the queue empty.
+     * burst had (at least one), then twice as many each time all of them returned a frame, so that a backlog costs
+     * one submission per burst and a lone frame one plain read (a batch of one is a syscall, see the tap bundle) and
+     * one that finds the queue empty.
      *
      * @return the frames read
      */
     private int readBurst(PortEntry e, int max) {
         TapPort tap = e.tap;
         int k = 0;
-        int want = max == 1 ? 1 : Math.max(2, e.lastBurst);
+        int want = Math.max(1, e.lastBurst);
         burstBytes = 0;
         drained = false;
         while (k < max && !drained) {

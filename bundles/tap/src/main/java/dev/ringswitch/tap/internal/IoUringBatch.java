@@ -30,6 +30,9 @@ import java.util.function.Consumer;
  * any order. The completion queue holds twice the entries and is drained after every {@code io_uring_enter}, so it
  * cannot overflow.
  *
+ * <p>A batch of one operation is run as a plain {@code read} or {@code write} instead: for a lone frame the ring's
+ * round trip costs more than it saves.
+ *
  * <p>Threading: one thread at a time (the ring is not shared); {@link #close} from any thread once that thread is done.
  */
 final class IoUringBatch implements PortIoBatch {
@@ -78,6 +81,10 @@ final class IoUringBatch implements PortIoBatch {
 
     private final NativeTapPort[] ports;
     private final MemorySegment[] buffers;
+    private final long[] addresses;
+    private final int[] lengths;
+    /** Operations given to the ring (not failed at {@link #add}): with exactly one, a plain syscall is cheaper. */
+    private int submittable;
     private final boolean[] writes;
     private final int[] results;
     private final int[] errnos;
@@ -136,6 +143,8 @@ final class IoUringBatch implements PortIoBatch {
         }
         this.ports = new NativeTapPort[capacity];
         this.buffers = new MemorySegment[capacity];
+        this.addresses = new long[capacity];
+        this.lengths = new int[capacity];
         this.writes = new boolean[capacity];
         this.results = new int[capacity];
         this.errnos = new int[capacity];
@@ -173,6 +182,7 @@ final class IoUringBatch implements PortIoBatch {
         if (submitted) {
             submitted = false;
             queued = 0;
+            submittable = 0;
         } else if (queued == ports.length) {
             throw new IllegalStateException("batch full (" + queued + " operations): submit it first");
         }
@@ -183,6 +193,8 @@ final class IoUringBatch implements PortIoBatch {
         int i = queued++;
         ports[i] = tap;
         buffers[i] = buffer;
+        addresses[i] = address;
+        lengths[i] = length;
         writes[i] = write;
         if (tap.isClosed()) {
             // Its descriptor number may belong to something else by now: never submitted.
@@ -202,6 +214,7 @@ final class IoUringBatch implements PortIoBatch {
         sqes.set(ValueLayout.JAVA_LONG, sqe + 48, 0L);
         sqes.set(ValueLayout.JAVA_LONG, sqe + 56, 0L);
         localSqTail++;
+        submittable++;
         return i;
     }
 
@@ -214,6 +227,17 @@ final class IoUringBatch implements PortIoBatch {
         int toSubmit = localSqTail - (int) INT.getAcquire(rings, sqTail);
         if (toSubmit == 0) {
             release();
+            return;
+        }
+        if (toSubmit == 1 && submittable == 1) {
+            // A lone frame (a ping, an ACK): one read or write syscall costs less than a ring round trip, and its
+            // code is more likely to be in the caches after an idle period. The entry is taken back.
+            localSqTail--;
+            try {
+                single();
+            } finally {
+                release();
+            }
             return;
         }
         INT.setRelease(rings, sqTail, localSqTail);
@@ -237,6 +261,34 @@ final class IoUringBatch implements PortIoBatch {
             }
         } finally {
             release();
+        }
+    }
+
+    /** Runs the batch's one submittable operation as a plain {@code read}/{@code write}, EINTR retried. */
+    private void single() {
+        int i = 0;
+        while (results[i] != Integer.MIN_VALUE) {
+            i++;
+        }
+        int fd = ports[i].fd();
+        while (true) {
+            long n = writes[i]
+                    ? LibC.write(errno, fd, addresses[i], lengths[i])
+                    : LibC.read(errno, fd, addresses[i], lengths[i]);
+            if (n >= 0) {
+                results[i] = (int) n;
+                return;
+            }
+            int e = LibC.errno(errno);
+            if (e == Errno.EAGAIN) {
+                results[i] = TapPort.WOULD_BLOCK;
+                return;
+            }
+            if (e != Errno.EINTR) {
+                results[i] = FAILED;
+                errnos[i] = e;
+                return;
+            }
         }
     }
 
