@@ -3,7 +3,7 @@ package dev.ringswitch.api.port;
 import java.lang.foreign.MemorySegment;
 
 /** {@link PortIoBatch#sequential}: each queued operation is one {@link TapPort} call when the batch is submitted. */
-final class SequentialPortIoBatch implements PortIoBatch {
+final class SequentialPortIoBatch extends AbstractPortIoBatch {
 
     private final TapPort[] ports;
     private final MemorySegment[] buffers;
@@ -12,13 +12,9 @@ final class SequentialPortIoBatch implements PortIoBatch {
     private final boolean[] writes;
     private final int[] results;
     private final PortException[] failures;
-    private int queued;
-    private boolean submitted;
 
     SequentialPortIoBatch(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("batch capacity " + capacity + ": expected at least 1");
-        }
+        super(capacity);
         ports = new TapPort[capacity];
         buffers = new MemorySegment[capacity];
         offsets = new long[capacity];
@@ -29,47 +25,17 @@ final class SequentialPortIoBatch implements PortIoBatch {
     }
 
     @Override
-    public int capacity() {
-        return ports.length;
+    protected void queue(int index, TapPort port, MemorySegment buffer, long offset, int length, boolean write) {
+        ports[index] = port;
+        buffers[index] = buffer;
+        offsets[index] = offset;
+        lengths[index] = length;
+        writes[index] = write;
     }
 
     @Override
-    public int pending() {
-        return submitted ? 0 : queued;
-    }
-
-    @Override
-    public int addRead(TapPort port, MemorySegment buffer, long offset, int capacity) {
-        return add(port, buffer, offset, capacity, false);
-    }
-
-    @Override
-    public int addWrite(TapPort port, MemorySegment buffer, long offset, int length) {
-        return add(port, buffer, offset, length, true);
-    }
-
-    private int add(TapPort port, MemorySegment buffer, long offset, int length, boolean write) {
-        if (submitted) {
-            submitted = false;
-            queued = 0;
-        } else if (queued == ports.length) {
-            throw new IllegalStateException("batch full (" + queued + " operations): submit it first");
-        }
-        int i = queued++;
-        ports[i] = port;
-        buffers[i] = buffer;
-        offsets[i] = offset;
-        lengths[i] = length;
-        writes[i] = write;
-        return i;
-    }
-
-    @Override
-    public void submit() {
-        if (submitted) {
-            return;
-        }
-        for (int i = 0; i < queued; i++) {
+    protected void run(int count) {
+        for (int i = 0; i < count; i++) {
             failures[i] = null;
             try {
                 results[i] = writes[i]
@@ -82,7 +48,6 @@ final class SequentialPortIoBatch implements PortIoBatch {
             ports[i] = null;
             buffers[i] = null;
         }
-        submitted = true;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ringswitch.tap.internal;
 
+import dev.ringswitch.api.port.AbstractPortIoBatch;
 import dev.ringswitch.api.port.PortException;
 import dev.ringswitch.api.port.PortIoBatch;
 import dev.ringswitch.api.port.TapPort;
@@ -35,7 +36,7 @@ import java.util.function.Consumer;
  *
  * <p>Threading: one thread at a time (the ring is not shared); {@link #close} from any thread once that thread is done.
  */
-final class IoUringBatch implements PortIoBatch {
+final class IoUringBatch extends AbstractPortIoBatch {
 
     private static final long SYS_IO_URING_SETUP = 425;
     private static final long SYS_IO_URING_ENTER = 426;
@@ -88,8 +89,8 @@ final class IoUringBatch implements PortIoBatch {
     private final boolean[] writes;
     private final int[] results;
     private final int[] errnos;
-    private int queued;
-    private boolean submitted;
+    /** Operations in the batch being run. */
+    private int count;
     private volatile boolean closed;
 
     /**
@@ -99,7 +100,8 @@ final class IoUringBatch implements PortIoBatch {
      *                       {@code kernel.io_uring_disabled}, ENOMEM), naming the errno
      */
     IoUringBatch(int capacity, Consumer<IoUringBatch> onClose) {
-        if (capacity < 1 || capacity > 4096) {
+        super(capacity);
+        if (capacity > 4096) {
             throw new IllegalArgumentException("batch capacity " + capacity + ": expected 1..4096");
         }
         this.onClose = onClose;
@@ -159,108 +161,89 @@ final class IoUringBatch implements PortIoBatch {
     }
 
     @Override
-    public int capacity() {
-        return ports.length;
+    protected void begin() {
+        submittable = 0;
     }
 
     @Override
-    public int pending() {
-        return submitted ? 0 : queued;
-    }
-
-    @Override
-    public int addRead(TapPort port, MemorySegment buffer, long offset, int capacity) {
-        return add(port, buffer, offset, capacity, false);
-    }
-
-    @Override
-    public int addWrite(TapPort port, MemorySegment buffer, long offset, int length) {
-        return add(port, buffer, offset, length, true);
-    }
-
-    private int add(TapPort port, MemorySegment buffer, long offset, int length, boolean write) {
-        if (submitted) {
-            submitted = false;
-            queued = 0;
-            submittable = 0;
-        } else if (queued == ports.length) {
-            throw new IllegalStateException("batch full (" + queued + " operations): submit it first");
-        }
+    protected void queue(int i, TapPort port, MemorySegment buffer, long offset, int length, boolean write) {
         if (!(port instanceof NativeTapPort tap)) {
             throw new IllegalArgumentException("port " + port.name() + " was not opened by the TAP provider");
         }
-        long address = LibC.checkBuffer(buffer, offset, length, !write);
-        int i = queued++;
+        addresses[i] = LibC.checkBuffer(buffer, offset, length, !write);
         ports[i] = tap;
         buffers[i] = buffer;
-        addresses[i] = address;
         lengths[i] = length;
         writes[i] = write;
         if (tap.isClosed()) {
             // Its descriptor number may belong to something else by now: never submitted.
             results[i] = FAILED;
             errnos[i] = Errno.EBADF;
-            return i;
+        } else {
+            results[i] = Integer.MIN_VALUE;
+            submittable++;
         }
-        results[i] = Integer.MIN_VALUE;
+    }
+
+    @Override
+    protected void run(int count) {
+        this.count = count;
+        try {
+            if (closed || submittable == 0) {
+                return;
+            }
+            if (submittable == 1) {
+                // A lone frame (a ping, an ACK): one read or write syscall costs less than a ring round trip, and
+                // touches less memory after an idle period.
+                single();
+                return;
+            }
+            for (int i = 0; i < count; i++) {
+                if (results[i] == Integer.MIN_VALUE) {
+                    prepare(i);
+                }
+            }
+            enter();
+        } finally {
+            release();
+        }
+    }
+
+    /** Fills the next submission queue entry with operation {@code i}. */
+    private void prepare(int i) {
         long sqe = (long) (localSqTail & sqMask) * SQE_SIZE;
-        sqes.set(ValueLayout.JAVA_LONG, sqe, write ? IORING_OP_WRITE : IORING_OP_READ);
-        sqes.set(ValueLayout.JAVA_INT, sqe + 4, tap.fd());
+        sqes.set(ValueLayout.JAVA_LONG, sqe, writes[i] ? IORING_OP_WRITE : IORING_OP_READ);
+        sqes.set(ValueLayout.JAVA_INT, sqe + 4, ports[i].fd());
         sqes.set(ValueLayout.JAVA_LONG, sqe + 8, NO_OFFSET);
-        sqes.set(ValueLayout.JAVA_LONG, sqe + 16, address);
-        sqes.set(ValueLayout.JAVA_LONG, sqe + 24, length & 0xFFFF_FFFFL | (long) RWF_NOWAIT << 32);
+        sqes.set(ValueLayout.JAVA_LONG, sqe + 16, addresses[i]);
+        sqes.set(ValueLayout.JAVA_LONG, sqe + 24, lengths[i] & 0xFFFF_FFFFL | (long) RWF_NOWAIT << 32);
         sqes.set(ValueLayout.JAVA_LONG, sqe + 32, i);
         sqes.set(ValueLayout.JAVA_LONG, sqe + 40, 0L);
         sqes.set(ValueLayout.JAVA_LONG, sqe + 48, 0L);
         sqes.set(ValueLayout.JAVA_LONG, sqe + 56, 0L);
         localSqTail++;
-        submittable++;
-        return i;
     }
 
-    @Override
-    public void submit() {
-        if (submitted || closed) {
-            return;
-        }
-        submitted = true;
+    /** Publishes the prepared entries and waits until every one has completed. */
+    private void enter() {
         int toSubmit = localSqTail - (int) INT.getAcquire(rings, sqTail);
-        if (toSubmit == 0) {
-            release();
-            return;
-        }
-        if (toSubmit == 1 && submittable == 1) {
-            // A lone frame (a ping, an ACK): one read or write syscall costs less than a ring round trip, and its
-            // code is more likely to be in the caches after an idle period. The entry is taken back.
-            localSqTail--;
-            try {
-                single();
-            } finally {
-                release();
-            }
-            return;
-        }
         INT.setRelease(rings, sqTail, localSqTail);
         int outstanding = toSubmit;
         int notSubmitted = toSubmit;
-        try {
-            while (outstanding > 0) {
-                long r = LibC.syscall(errno, SYS_IO_URING_ENTER, ringFd, notSubmitted, outstanding,
-                        IORING_ENTER_GETEVENTS, 0, 0);
-                if (r < 0) {
-                    int e = LibC.errno(errno);
-                    if (e == Errno.EINTR || e == Errno.EAGAIN || e == EBUSY) {
-                        outstanding -= reap();
-                        continue;
-                    }
-                    failUnfinished(e);
-                    return;
+        while (outstanding > 0) {
+            long r = LibC.syscall(errno, SYS_IO_URING_ENTER, ringFd, notSubmitted, outstanding,
+                    IORING_ENTER_GETEVENTS, 0, 0);
+            if (r < 0) {
+                int e = LibC.errno(errno);
+                if (e == Errno.EINTR || e == Errno.EAGAIN || e == EBUSY) {
+                    outstanding -= reap();
+                    continue;
                 }
-                notSubmitted -= (int) r;
-                outstanding -= reap();
+                failUnfinished(e);
+                return;
             }
-        } finally {
-            release();
+            notSubmitted -= (int) r;
+            outstanding -= reap();
         }
     }
 
@@ -318,7 +301,7 @@ final class IoUringBatch implements PortIoBatch {
     private void failUnfinished(int e) {
         INT.setRelease(rings, sqTail, (int) INT.getAcquire(rings, sqHead));
         localSqTail = (int) INT.getAcquire(rings, sqTail);
-        for (int i = 0; i < queued; i++) {
+        for (int i = 0; i < count; i++) {
             if (results[i] == Integer.MIN_VALUE) {
                 results[i] = FAILED;
                 errnos[i] = e;
@@ -327,7 +310,7 @@ final class IoUringBatch implements PortIoBatch {
     }
 
     private void release() {
-        for (int i = 0; i < queued; i++) {
+        for (int i = 0; i < count; i++) {
             // The kernel used the buffers through raw addresses: keep each segment (and its arena) alive until here.
             Reference.reachabilityFence(buffers[i]);
             buffers[i] = null;

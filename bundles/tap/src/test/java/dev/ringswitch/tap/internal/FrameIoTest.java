@@ -1,11 +1,11 @@
 package dev.ringswitch.tap.internal;
 
 import dev.ringswitch.api.net.MacAddress;
-import dev.ringswitch.api.port.PortConfig;
 import dev.ringswitch.api.port.ReadinessSelector;
 import dev.ringswitch.api.port.TapPort;
 import dev.ringswitch.tap.internal.support.Frames;
 import dev.ringswitch.tap.internal.support.LinuxNet;
+import dev.ringswitch.tap.internal.support.OneTap;
 import dev.ringswitch.tap.internal.support.PacketSocket;
 import dev.ringswitch.testkit.Privileges;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +36,7 @@ class FrameIoTest {
     private static final long PORT_MAC = 0x02_52_53_00_00_f0L;
     private static final long PEER_MAC = 0x02_52_53_00_00_f1L;
 
+    private OneTap tap;
     private TapPortProvider provider;
     private Arena arena;
     private TapPort port;
@@ -43,18 +44,17 @@ class FrameIoTest {
     @BeforeEach
     void setUp() {
         Privileges.requireRoot("TAP frame I/O tests");
-        provider = new TapPortProvider();
-        arena = Arena.ofConfined();
-        port = provider.open(PortConfig.of(NAME).withMac(new MacAddress(PORT_MAC)));
+        tap = new OneTap(NAME, PORT_MAC);
+        provider = tap.provider;
+        arena = tap.arena;
+        port = tap.port;
     }
 
     @AfterEach
     void tearDown() {
-        if (provider != null) {
-            provider.deactivate();
-            arena.close();
+        if (tap != null) {
+            tap.close();
         }
-        LinuxNet.deleteIfPresent(NAME);
     }
 
     @Test

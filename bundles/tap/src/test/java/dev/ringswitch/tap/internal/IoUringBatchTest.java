@@ -7,6 +7,7 @@ import dev.ringswitch.api.port.PortIoBatch;
 import dev.ringswitch.api.port.TapPort;
 import dev.ringswitch.tap.internal.support.Frames;
 import dev.ringswitch.tap.internal.support.LinuxNet;
+import dev.ringswitch.tap.internal.support.OneTap;
 import dev.ringswitch.tap.internal.support.PacketSocket;
 import dev.ringswitch.testkit.Privileges;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +40,7 @@ class IoUringBatchTest {
     private static final long PORT_MAC = 0x02_52_53_00_00_e0L;
     private static final long PEER_MAC = 0x02_52_53_00_00_e1L;
 
+    private OneTap tap;
     private TapPortProvider provider;
     private Arena arena;
     private TapPort port;
@@ -47,19 +49,18 @@ class IoUringBatchTest {
     @BeforeEach
     void setUp() {
         Privileges.requireRoot("io_uring TAP batch tests");
-        provider = new TapPortProvider();
-        arena = Arena.ofConfined();
-        port = provider.open(PortConfig.of(NAME).withMac(new MacAddress(PORT_MAC)));
+        tap = new OneTap(NAME, PORT_MAC);
+        provider = tap.provider;
+        arena = tap.arena;
+        port = tap.port;
         batch = provider.openBatch(64);
     }
 
     @AfterEach
     void tearDown() {
-        if (provider != null) {
-            provider.deactivate();
-            arena.close();
+        if (tap != null) {
+            tap.close();
         }
-        LinuxNet.deleteIfPresent(NAME);
     }
 
     @Test
