@@ -60,8 +60,6 @@ final class IoUringBatch extends AbstractPortIoBatch {
      */
     private static final int RWF_NOWAIT = 0x8;
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    /** io_uring_enter: the completion queue is full (cannot happen here, see the class comment); reap and retry. */
-    private static final int EBUSY = 16;
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment errno = LibC.allocateErrnoState(arena);
@@ -82,9 +80,10 @@ final class IoUringBatch extends AbstractPortIoBatch {
 
     private final NativeTapPort[] ports;
     private final MemorySegment[] buffers;
+    private final long[] offsets;
     private final long[] addresses;
     private final int[] lengths;
-    /** Operations given to the ring (not failed at {@link #add}): with exactly one, a plain syscall is cheaper. */
+    /** Operations to run (a closed port's fails at {@link #queue}): with exactly one, a plain syscall is cheaper. */
     private int submittable;
     private final boolean[] writes;
     private final int[] results;
@@ -120,13 +119,18 @@ final class IoUringBatch extends AbstractPortIoBatch {
             int features = params.get(ValueLayout.JAVA_INT, 20);
             if ((features & IORING_FEAT_SINGLE_MMAP) == 0) {
                 throw Errno.ioFailure("io_uring", "io_uring_setup (kernel without IORING_FEAT_SINGLE_MMAP)",
-                        38 /* ENOSYS */);
+                        Errno.ENOSYS);
             }
             int sqArray = params.get(ValueLayout.JAVA_INT, 40 + 24);
             int cqesOffset = params.get(ValueLayout.JAVA_INT, 80 + 20);
             this.ringsLength = Math.max(sqArray + 4L * entries, cqesOffset + (long) CQE_SIZE * cqEntries);
             this.rings = map(ringsLength, 0);
-            this.sqes = map((long) SQE_SIZE * entries, IORING_OFF_SQES);
+            try {
+                this.sqes = map((long) SQE_SIZE * entries, IORING_OFF_SQES);
+            } catch (RuntimeException e) {
+                LibC.munmap(errno, rings.address(), ringsLength);
+                throw e;
+            }
             this.sqHead = params.get(ValueLayout.JAVA_INT, 40);
             this.sqTail = params.get(ValueLayout.JAVA_INT, 44);
             this.sqMask = rings.get(ValueLayout.JAVA_INT, params.get(ValueLayout.JAVA_INT, 48));
@@ -145,6 +149,7 @@ final class IoUringBatch extends AbstractPortIoBatch {
         }
         this.ports = new NativeTapPort[capacity];
         this.buffers = new MemorySegment[capacity];
+        this.offsets = new long[capacity];
         this.addresses = new long[capacity];
         this.lengths = new int[capacity];
         this.writes = new boolean[capacity];
@@ -171,6 +176,7 @@ final class IoUringBatch extends AbstractPortIoBatch {
             throw new IllegalArgumentException("port " + port.name() + " was not opened by the TAP provider");
         }
         addresses[i] = LibC.checkBuffer(buffer, offset, length, !write);
+        offsets[i] = offset;
         ports[i] = tap;
         buffers[i] = buffer;
         lengths[i] = length;
@@ -235,7 +241,8 @@ final class IoUringBatch extends AbstractPortIoBatch {
                     IORING_ENTER_GETEVENTS, 0, 0);
             if (r < 0) {
                 int e = LibC.errno(errno);
-                if (e == Errno.EINTR || e == Errno.EAGAIN || e == EBUSY) {
+                // EBUSY: the completion queue is full (cannot happen here, see the class comment): reap and retry.
+                if (e == Errno.EINTR || e == Errno.EAGAIN || e == Errno.EBUSY) {
                     outstanding -= reap();
                     continue;
                 }
@@ -247,31 +254,20 @@ final class IoUringBatch extends AbstractPortIoBatch {
         }
     }
 
-    /** Runs the batch's one submittable operation as a plain {@code read}/{@code write}, EINTR retried. */
+    /** Runs the batch's one submittable operation as the port's own {@code read}/{@code write}. */
     private void single() {
         int i = 0;
         while (results[i] != Integer.MIN_VALUE) {
             i++;
         }
-        int fd = ports[i].fd();
-        while (true) {
-            long n = writes[i]
-                    ? LibC.write(errno, fd, addresses[i], lengths[i])
-                    : LibC.read(errno, fd, addresses[i], lengths[i]);
-            if (n >= 0) {
-                results[i] = (int) n;
-                return;
-            }
-            int e = LibC.errno(errno);
-            if (e == Errno.EAGAIN) {
-                results[i] = TapPort.WOULD_BLOCK;
-                return;
-            }
-            if (e != Errno.EINTR) {
-                results[i] = FAILED;
-                errnos[i] = e;
-                return;
-            }
+        NativeTapPort port = ports[i];
+        try {
+            results[i] = writes[i]
+                    ? port.write(buffers[i], offsets[i], lengths[i])
+                    : port.read(buffers[i], offsets[i], lengths[i]);
+        } catch (PortException e) {
+            results[i] = FAILED;
+            errnos[i] = e.errno();
         }
     }
 
@@ -324,8 +320,7 @@ final class IoUringBatch extends AbstractPortIoBatch {
 
     @Override
     public PortException failure(int index) {
-        NativeTapPort port = ports[index];
-        return Errno.ioFailure(port == null ? "?" : port.name(), writes[index] ? "write" : "read", errnos[index]);
+        return ports[index].failure(writes[index], errnos[index]);
     }
 
     @Override

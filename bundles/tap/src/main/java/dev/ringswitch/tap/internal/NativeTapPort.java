@@ -214,8 +214,11 @@ public final class NativeTapPort implements TapPort {
         }
     }
 
-    /** @return the stack-less exception for this direction and errno, reused while the errno repeats */
-    private PortException failure(boolean write, int errno) {
+    /**
+     * @return the stack-less exception for this direction and errno, reused while the errno repeats; also for the
+     *         io_uring batch's operations on this port (the same threads read and write)
+     */
+    PortException failure(boolean write, int errno) {
         PortException failure = write ? lastTxFailure : lastRxFailure;
         if (failure == null || failure.errno() != errno) {
             failure = Errno.ioFailure(name, write ? "write" : "read", errno);

@@ -39,6 +39,8 @@ public final class Errno {
     public static final int ENODEV = 19;
     /** Invalid argument. */
     public static final int EINVAL = 22;
+    /** Function not implemented: a kernel without the system call. */
+    public static final int ENOSYS = 38;
     /** Cannot assign requested address. */
     public static final int EADDRNOTAVAIL = 99;
 
@@ -78,7 +80,7 @@ public final class Errno {
         // asm-generic/errno.h values, which x86_64 and AArch64 use.
         return switch (errno) {
             case 36 -> "ENAMETOOLONG";
-            case 38 -> "ENOSYS";
+            case ENOSYS -> "ENOSYS";
             case 77 -> "EBADFD";
             case 88 -> "ENOTSOCK";
             case 90 -> "EMSGSIZE";
