@@ -2,6 +2,7 @@ package dev.ringswitch.datapath.internal;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -30,13 +31,26 @@ final class CfgEnums {
      * @throws IllegalArgumentException naming the key, the value and the accepted values
      */
     static <E extends Enum<E>> E parse(E[] values, String key, String text) {
+        return parse(values, key, text, CfgEnums::label);
+    }
+
+    /**
+     * As {@link #parse(Enum[], String, String)}, for a setting spelt otherwise than {@link #label}. A hyphen in the
+     * value may stand for an underscore of the spelling ({@code io-uring} for {@code io_uring}); {@link #label} has
+     * no underscores, so this widens nothing for the settings spelt by it.
+     *
+     * @param label a constant's cfg spelling
+     */
+    static <E extends Enum<E>> E parse(E[] values, String key, String text, Function<E, String> label) {
         String wanted = text == null ? "" : text.trim();
+        String underscored = wanted.replace('-', '_');
         for (E value : values) {
-            if (label(value).equalsIgnoreCase(wanted)) {
+            String spelling = label.apply(value);
+            if (spelling.equalsIgnoreCase(wanted) || spelling.equalsIgnoreCase(underscored)) {
                 return value;
             }
         }
         throw new IllegalArgumentException("invalid " + key + " '" + text + "' in " + RingSettings.PID
-                + ": expected one of " + Arrays.stream(values).map(CfgEnums::label).collect(Collectors.joining(", ")));
+                + ": expected one of " + Arrays.stream(values).map(label).collect(Collectors.joining(", ")));
     }
 }

@@ -45,9 +45,8 @@ class FrameWriter {
     static final int DEFAULT_BATCH = 64;
 
     private PortIoBatch batch = PortIoBatch.sequential(DEFAULT_BATCH);
-    /** Per queued write: the port it goes to, and whether the batch's count includes a vnet header. */
+    /** Per queued write, the port it goes to (with a vnet header, the batch's count includes it). */
     private PortEntry[] queuedPorts = new PortEntry[DEFAULT_BATCH];
-    private boolean[] queuedVnet = new boolean[DEFAULT_BATCH];
     private int queued;
 
     /**
@@ -58,13 +57,7 @@ class FrameWriter {
     void use(PortIoBatch writes) {
         this.batch = writes;
         this.queuedPorts = new PortEntry[writes.capacity()];
-        this.queuedVnet = new boolean[writes.capacity()];
         this.queued = 0;
-    }
-
-    /** @return the batch the writes go through */
-    PortIoBatch batch() {
-        return batch;
     }
 
     /** Sends every queued write to the kernel and counts the outcomes. */
@@ -80,7 +73,7 @@ class FrameWriter {
             queuedPorts[i] = null;
             int written = batch.result(i);
             if (written >= 0) {
-                out.stats.sent(queuedVnet[i] ? written - VnetHeader.LENGTH : written);
+                out.stats.sent(out.vnet ? written - VnetHeader.LENGTH : written);
             } else if (written == TapPort.WOULD_BLOCK) {
                 out.stats.txDropped(DropReason.QUEUE_FULL);
             } else {
@@ -158,7 +151,7 @@ class FrameWriter {
             long at = slot.vnetWriteOffset();
             vnet.store(slot.memory, at, slot.shift());
             batch.addWrite(out.tap, slot.memory, at, f.length() + VnetHeader.LENGTH);
-            queue(out, true);
+            queuedPorts[queued++] = out;
         } else {
             if (vnet.isGso()) {
                 // A port without vnet header cannot take a 64 KiB segment train; see VnetHeader.
@@ -173,13 +166,7 @@ class FrameWriter {
                 }
             }
             batch.addWrite(out.tap, f.buffer(), f.offset(), f.length());
-            queue(out, false);
+            queuedPorts[queued++] = out;
         }
-    }
-
-    private void queue(PortEntry out, boolean vnet) {
-        queuedPorts[queued] = out;
-        queuedVnet[queued] = vnet;
-        queued++;
     }
 }

@@ -27,13 +27,6 @@ enum IoEngine {
      * @throws IllegalArgumentException naming the accepted values
      */
     static IoEngine parse(String text) {
-        String wanted = text == null ? "" : text.trim().replace('-', '_');
-        for (IoEngine value : values()) {
-            if (value.label().equalsIgnoreCase(wanted)) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("invalid ioEngine '" + text + "' in " + RingSettings.PID
-                + ": expected one of io_uring, syscalls");
+        return CfgEnums.parse(values(), "ioEngine", text, IoEngine::label);
     }
 }

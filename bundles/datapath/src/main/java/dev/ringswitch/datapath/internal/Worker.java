@@ -350,6 +350,7 @@ final class Worker implements Runnable {
         TapPort tap = e.tap;
         int k = 0;
         int want = Math.max(1, e.lastBurst);
+        boolean failed = false;
         burstBytes = 0;
         drained = false;
         while (k < max && !drained) {
@@ -371,11 +372,15 @@ final class Worker implements Runnable {
                     continue;
                 }
                 if (length == PortIoBatch.FAILED) {
-                    // A port that errors would be reported readable forever: stop watching it until it is re-added.
-                    e.stats.rxError();
-                    selector.deregister(tap);
-                    e.log.warn(LOG, "read failed, no longer reading from this port; remove and add it again",
-                            io.failure(i), false);
+                    if (!failed) {
+                        // A port that errors would be reported readable forever: stop watching it until it is
+                        // re-added. Counted once, as when reading stopped at the first failed read.
+                        failed = true;
+                        e.stats.rxError();
+                        selector.deregister(tap);
+                        e.log.warn(LOG, "read failed, no longer reading from this port; remove and add it again",
+                                io.failure(i), false);
+                    }
                     drained = true;
                     continue;
                 }
