@@ -5,6 +5,7 @@ import dev.ringswitch.itests.support.KarafInstance;
 import dev.ringswitch.itests.support.LogAssertions;
 import dev.ringswitch.itests.support.Metrics;
 import dev.ringswitch.itests.support.RawHost;
+import dev.ringswitch.itests.support.RawHosts;
 import dev.ringswitch.testkit.Privileges;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,9 +14,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +40,7 @@ class MacAbuseTest {
 
     private KarafInstance karaf;
     private int metricsPort;
-    private final Map<String, RawHost> hosts = new LinkedHashMap<>();
+    private final RawHosts hosts = new RawHosts();
 
     @BeforeAll
     void setUp() throws Exception {
@@ -55,7 +54,7 @@ class MacAbuseTest {
         for (String port : PORTS) {
             CommandResult r = karaf.admin("ringswitch:port-add " + port);
             assertEquals(0, r.exitStatus(), r::toString);
-            hosts.put(port, RawHost.create("rsr-n" + port.substring(4), port));
+            hosts.attach(port);
         }
         // H1 and H2 introduce themselves; from now on frames between them are unicast.
         RawHost.awaitSent(hosts.get("rsr-m1").startRepeat(H1, UNKNOWN, 1, 0));
@@ -65,7 +64,7 @@ class MacAbuseTest {
     @AfterAll
     void tearDown() throws Exception {
         try {
-            hosts.values().forEach(RawHost::close);
+            hosts.close();
         } finally {
             if (karaf != null) {
                 karaf.close();

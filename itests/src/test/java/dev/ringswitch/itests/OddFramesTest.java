@@ -6,6 +6,7 @@ import dev.ringswitch.itests.support.KarafInstance;
 import dev.ringswitch.itests.support.LogAssertions;
 import dev.ringswitch.itests.support.Metrics;
 import dev.ringswitch.itests.support.RawHost;
+import dev.ringswitch.itests.support.RawHosts;
 import dev.ringswitch.testkit.Privileges;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +60,7 @@ class OddFramesTest {
     private KarafInstance karaf;
     private int metricsPort;
     private int logStart;
-    private final Map<String, RawHost> hosts = new LinkedHashMap<>();
+    private final RawHosts hosts = new RawHosts();
 
     @BeforeAll
     void setUp() throws Exception {
@@ -72,7 +73,7 @@ class OddFramesTest {
         admin("ringswitch:port-add --mode access --vlan 10 " + C);
         admin("ringswitch:port-add --mode trunk --trunks 10,20 " + D);
         for (String port : PORTS) {
-            hosts.put(port, RawHost.create("rsr-n" + port.substring(4), port));
+            hosts.attach(port);
         }
         // Lets host A send frames longer than the switch's MTU for the port (1500).
         hosts.get(A).hostMtu(9000);
@@ -82,7 +83,7 @@ class OddFramesTest {
     @AfterAll
     void tearDown() throws Exception {
         try {
-            hosts.values().forEach(RawHost::close);
+            hosts.close();
         } finally {
             if (karaf != null) {
                 karaf.close();
