@@ -43,6 +43,8 @@ public final class KarafInstance implements AutoCloseable {
     public static final String VIEWER_PASSWORD = "watcher-secret";
 
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
+    /** How long a command that could not be sent (SSH server restarting) is retried. */
+    private static final Duration NOT_SENT_RETRY = Duration.ofSeconds(60);
 
     private final Path home;
     private final int sshPort;
@@ -237,16 +239,20 @@ public final class KarafInstance implements AutoCloseable {
      * @throws IOException on connection or authentication failure
      */
     public CommandResult exec(String user, String password, String command) throws IOException {
-        // Karaf restarts its SSH server when configuration arrives late in boot; a refused connection in that
-        // window is retried rather than reported.
-        IOException last = null;
-        for (int attempt = 0; attempt < 20; attempt++) {
+        // Karaf restarts its SSH server when configuration arrives late in boot. A connection refused in that
+        // window, or one accepted by the server being stopped (its authentication then never answers: seen once
+        // in CI), did not run the command, so it is retried rather than reported.
+        long deadline = System.nanoTime() + NOT_SENT_RETRY.toNanos();
+        while (true) {
             try {
                 return execOnce(user, password, command);
-            } catch (IOException e) {
-                last = e;
-                if (!portRefused(e)) {
+            } catch (CommandNotSentException e) {
+                if (System.nanoTime() > deadline) {
                     throw e;
+                }
+                if (!causedBy(e, java.net.ConnectException.class)) {
+                    System.err.println("[itests] " + home.getFileName() + ": '" + command + "' not sent ("
+                            + e.getCause() + "); retrying on a new connection");
                 }
                 try {
                     TimeUnit.MILLISECONDS.sleep(500);
@@ -256,17 +262,27 @@ public final class KarafInstance implements AutoCloseable {
                 }
             }
         }
-        throw last;
     }
 
-    private static boolean portRefused(Throwable e) {
+    /** The connection or the login failed, so the command was never sent and may be retried. */
+    static final class CommandNotSentException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CommandNotSentException(String command, IOException cause) {
+            super("'" + command + "' not sent: " + cause.getMessage(), cause);
+        }
+    }
+
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> cause) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException) {
+            if (cause.isInstance(t)) {
                 return true;
             }
         }
         return false;
     }
+
 
     private synchronized SshClient client() {
         if (client == null) {
@@ -278,10 +294,23 @@ public final class KarafInstance implements AutoCloseable {
     }
 
     private CommandResult execOnce(String user, String password, String command) throws IOException {
-        try (ClientSession session = client().connect(user, "127.0.0.1", sshPort)
-                .verify(Duration.ofSeconds(10)).getSession()) {
+        ClientSession session;
+        try {
+            session = client().connect(user, "127.0.0.1", sshPort).verify(Duration.ofSeconds(10)).getSession();
+        } catch (IOException e) {
+            throw new CommandNotSentException(command, e);
+        }
+        try (session) {
             session.addPasswordIdentity(password);
-            session.auth().verify(Duration.ofSeconds(15));
+            try {
+                session.auth().verify(Duration.ofSeconds(15));
+            } catch (IOException e) {
+                // A wrong password is an answer; silence or a server that hangs up is not.
+                if (causedBy(e, java.util.concurrent.TimeoutException.class) || !session.isOpen()) {
+                    throw new CommandNotSentException(command, e);
+                }
+                throw e;
+            }
             try (ChannelExec channel = session.createExecChannel(command)) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 ByteArrayOutputStream err = new ByteArrayOutputStream();
