@@ -62,6 +62,8 @@ public final class InMemoryTapPort implements TapPort {
     private volatile boolean persistent;
     private volatile boolean closed;
     private volatile boolean discardEgress;
+    /** Non-zero: every read fails with this errno ({@link #failReads}). */
+    private volatile int readErrno;
     private volatile InMemoryReadinessSelector selector;
 
     /** Frames accepted by {@link #write}; written by the writer thread only. */
@@ -124,6 +126,16 @@ public final class InMemoryTapPort implements TapPort {
             s.readable();
         }
         return true;
+    }
+
+    /**
+     * Makes every read fail with {@code errno} while frames still queue and the selector still reports the port
+     * readable, as a TAP device that breaks under the switch does; 0 restores normal reads.
+     *
+     * @param errno the error the reads report
+     */
+    public void failReads(int errno) {
+        readErrno = errno;
     }
 
     /** @return the oldest frame the switch wrote to this port, or {@code null} */
@@ -246,6 +258,10 @@ public final class InMemoryTapPort implements TapPort {
     @Override
     public int read(MemorySegment buffer, long offset, int capacity) {
         checkOpen("read");
+        int errno = readErrno;
+        if (errno != 0) {
+            throw new PortException(name, "read", errno, name + ": read failed: errno " + errno);
+        }
         int length = toSwitch.poll(buffer, offset, capacity);
         return length < 0 ? WOULD_BLOCK : length;
     }

@@ -182,6 +182,43 @@ class GuardsTest extends SwitchTestBase {
                 .anyMatch(t -> t.getName().equals("ringswitch-worker-abandoned") && t.isAlive());
     }
 
+    @Test
+    void shouldCountABurstOfFailedReadsAsOneRxErrorAndStopReadingThePort() {
+        fx = new SwitchFixture(SwitchFixture.settings(), 2);
+        InMemoryTapPort in = fx.host(0);
+        // Give rsd0 a burst history of 8 frames, so that its next turn submits 8 reads at once: hold the worker in a
+        // module on the first frame while 7 more queue behind it.
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        fx.datapath.addModule(new TestModule("gate", Band.OBSERVER, 0, f -> {
+            inside.countDown();
+            awaitQuietly(release);
+        }), "test/1");
+        assertTrue(in.inject(UNICAST));
+        awaitQuietly(inside);
+        for (int i = 0; i < 7; i++) {
+            assertTrue(in.inject(UNICAST));
+        }
+        release.countDown();
+        assertEquals(8, fx.host(1).awaitEgress(8, WAIT).size());
+
+        in.failReads(InMemoryTapPort.EIO);
+        assertTrue(in.inject(UNICAST));
+        Traffic.await("the failed read counted", () -> rxErrors("rsd0") > 0, WAIT);
+        // The worker finishes the failed burst before it serves rsd1 again: once this frame is through, every
+        // read of that burst has been accounted.
+        assertTrue(fx.host(1).inject(UNICAST));
+        assertEquals(1, in.awaitEgress(1, WAIT).size());
+        assertEquals(1, rxErrors("rsd0"), "one failed burst of reads is one rx error");
+        in.failReads(0);
+        assertEquals(1, in.pendingIngress(), "the port is no longer read once it failed");
+    }
+
+    private long rxErrors(String port) {
+        return fx.datapath.portDrops().stream().filter(d -> d.port().equals(port)).findFirst().orElseThrow()
+                .rxErrors();
+    }
+
     private long drops(String port, DropReason reason) {
         return fx.datapath.portDrops().stream().filter(d -> d.port().equals(port)).findFirst().orElseThrow()
                 .rxDrops(reason);
