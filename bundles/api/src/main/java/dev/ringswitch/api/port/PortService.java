@@ -23,6 +23,15 @@ public interface PortService {
      */
     String nameOf(int number);
 
+    /**
+     * @param name an interface name
+     * @return frames the kernel dropped before the switch could read them ({@link TapPort#kernelQueueDrops()}), or
+     *         {@link TapPort#UNKNOWN_COUNT} for a port the switch does not have or whose kernel cannot tell
+     */
+    default long kernelQueueDrops(String name) {
+        return TapPort.UNKNOWN_COUNT;
+    }
+
     /** @param listener to be told of port changes; it first receives an ADDED event for every existing port */
     void addListener(PortListener listener);
 

@@ -18,6 +18,9 @@ public interface TapPort extends AutoCloseable {
     /** Returned by {@link #read} and {@link #write} when the operation would block (EAGAIN). */
     int WOULD_BLOCK = -1;
 
+    /** Returned by {@link #kernelQueueDrops()} when the kernel cannot tell. */
+    long UNKNOWN_COUNT = -1;
+
     /** @return the interface name the kernel assigned (resolves {@code tap%d} patterns) */
     String name();
 
@@ -51,6 +54,17 @@ public interface TapPort extends AutoCloseable {
      * @throws PortException on any other error; a link that is down reports EIO, which callers count as a drop
      */
     int write(MemorySegment buffer, long offset, int length);
+
+    /**
+     * Frames the kernel dropped on their way to the switch because this fd's queue was full: the interface's
+     * {@code tx_dropped}, read in the network namespace the interface is in now (it may have been moved to another
+     * one, and renamed). Control path: it costs system calls, and possibly a thread.
+     *
+     * @return the count since the interface was created, or {@link #UNKNOWN_COUNT}
+     */
+    default long kernelQueueDrops() {
+        return UNKNOWN_COUNT;
+    }
 
     /**
      * @param up bring the link administratively up (IFF_UP) or down

@@ -601,6 +601,20 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
     }
 
     @Override
+    public long kernelQueueDrops(String name) {
+        TapPort tap;
+        synchronized (lock) {
+            PortEntry e = byName.get(name);
+            if (e == null) {
+                return TapPort.UNKNOWN_COUNT;
+            }
+            tap = e.tap;
+        }
+        // Outside the lock: the read costs system calls, and a thread for a TAP in another namespace.
+        return tap.kernelQueueDrops();
+    }
+
+    @Override
     public String nameOf(int number) {
         if (number < 0 || number >= PortSet.CAPACITY) {
             return null;

@@ -6,6 +6,7 @@ import dev.ringswitch.api.module.Frame;
 import dev.ringswitch.api.net.MacAddress;
 import dev.ringswitch.api.port.PortConfig;
 import dev.ringswitch.api.port.PortCounters;
+import dev.ringswitch.api.port.TapPort;
 import dev.ringswitch.datapath.internal.support.TestModule;
 import dev.ringswitch.testkit.NetworkNamespace;
 import dev.ringswitch.testkit.Privileges;
@@ -90,6 +91,9 @@ class TapEndToEndTest {
         assertTrue(neighbour.contains(macB), "host A learned B's MAC over ARP through the switch: " + neighbour);
         PortCounters a = sw.ports().port(PORT_A).orElseThrow().counters();
         assertTrue(a.rxPackets() >= 200 && a.txPackets() >= 1, a.toString());
+        // The switch kept up, and the kernel's count is read although the TAP now lives in host A's namespace.
+        assertEquals(0, sw.ports().kernelQueueDrops(PORT_A));
+        assertEquals(TapPort.UNKNOWN_COUNT, sw.ports().kernelQueueDrops("rsd-e2e-none"));
     }
 
     @Test

@@ -86,7 +86,7 @@ public final class StatsModule implements ForwardingModule, StatsService {
     @Activate
     public StatsModule(@Reference(name = "portService") PortService portService,
             @Reference(name = "datapath") DatapathService datapath) {
-        this(portService, datapath, KernelCounters.sysfs());
+        this(portService, datapath, portService::kernelQueueDrops);
     }
 
     /**

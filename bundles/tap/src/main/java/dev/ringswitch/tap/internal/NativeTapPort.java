@@ -13,6 +13,7 @@ import dev.ringswitch.tap.internal.ffm.TapControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
@@ -303,6 +304,20 @@ public final class NativeTapPort implements TapPort {
     public boolean isPersistent() {
         try (TapControl control = control("ioctl(TUNGETIFF)")) {
             return (control.iffFlags() & Linux.IFF_PERSIST) != 0;
+        }
+    }
+
+    @Override
+    public long kernelQueueDrops() {
+        if (isClosed()) {
+            return UNKNOWN_COUNT;
+        }
+        try {
+            return KernelQueueDrops.read(fd, name);
+        } catch (IOException | PortException | NumberFormatException e) {
+            // Statistics then show no ring_full figure for the port rather than a wrong one.
+            LOG.debug("{}: kernel drop counter not readable: {}", name, e.toString());
+            return UNKNOWN_COUNT;
         }
     }
 

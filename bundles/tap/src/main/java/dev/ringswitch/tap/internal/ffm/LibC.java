@@ -115,6 +115,8 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
             CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
     /** {@code int socket(int domain, int type, int protocol)}. */
+    private static final MethodHandle SETNS = downcall("setns",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle SOCKET = downcall("socket",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     /** {@code int epoll_create1(int flags)}. */
@@ -348,6 +350,22 @@ public final class LibC {
             return (int) IOCTL_VALUE.invokeExact(state, fd, request, arg);
         } catch (Throwable t) {
             throw new AssertionError("ioctl downcall failed", t);
+        }
+    }
+
+    /**
+     * {@code setns(2)}: moves the calling thread (only it) into the namespace {@code fd} refers to.
+     *
+     * @param state errno capture segment
+     * @param fd a namespace fd
+     * @param nstype the expected namespace type (CLONE_NEW*), or 0 for any
+     * @return 0, or -1 with errno in {@code state}
+     */
+    public static int setns(MemorySegment state, int fd, int nstype) {
+        try {
+            return (int) SETNS.invokeExact(state, fd, nstype);
+        } catch (Throwable t) {
+            throw new AssertionError("setns downcall failed", t);
         }
     }
 

@@ -29,6 +29,10 @@ public final class Linux {
     public static final long TUNGETIFF = 0x800454d2L;
     /** {@code TUNSETVNETHDRSZ = _IOW('T', 216, int)}: size of the virtio-net header (int *). */
     public static final long TUNSETVNETHDRSZ = 0x400454d8L;
+    /** {@code TUNGETDEVNETNS = _IO('T', 227)}: a new fd for the network namespace the device is in now (Linux 5.2). */
+    public static final long TUNGETDEVNETNS = 0x54e3L;
+    /** {@code CLONE_NEWNET}: the namespace type for setns(2). */
+    public static final int CLONE_NEWNET = 0x40000000;
 
     // --- socket ioctls on an AF_INET socket (linux/sockios.h): plain numbers, no _IOC encoding
 

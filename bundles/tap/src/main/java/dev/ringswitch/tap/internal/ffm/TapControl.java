@@ -139,6 +139,31 @@ public final class TapControl implements AutoCloseable {
     }
 
     /**
+     * {@code TUNGETIFF}: the name the device has now (an operator may rename it, also while moving it to another
+     * namespace).
+     *
+     * @return the interface name
+     */
+    public String currentName() {
+        prepare();
+        tunIoctl(Linux.TUNGETIFF, "TUNGETIFF", ifreq);
+        return Structs.ifrName(ifreq);
+    }
+
+    /**
+     * {@code TUNGETDEVNETNS}: the network namespace the device is in now, wherever it was moved.
+     *
+     * @return a new fd for the namespace; the caller closes it
+     */
+    public int deviceNetns() {
+        int fd = ioctl(tunFd, Linux.TUNGETDEVNETNS, 0L);
+        if (fd < 0) {
+            throw Errno.failure(ifname, "ioctl(TUNGETDEVNETNS)", LibC.errno(errno));
+        }
+        return fd;
+    }
+
+    /**
      * {@code TUNSETPERSIST}.
      *
      * @param persistent whether the device outlives its fds

@@ -1,0 +1,74 @@
+package dev.ringswitch.tap.internal;
+
+import dev.ringswitch.api.port.TapPort;
+import dev.ringswitch.tap.internal.support.LinuxNet;
+import dev.ringswitch.tap.internal.support.OneTap;
+import dev.ringswitch.testkit.NetworkNamespace;
+import dev.ringswitch.testkit.Privileges;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The kernel's count of frames dropped on their way to the switch (the TAP's {@code tx_dropped}), read from the
+ * device's fd wherever the interface is: in this namespace, in another one it was moved to, and under a new name.
+ */
+class KernelQueueDropsTest {
+
+    private static final String NAME = "rst-q0";
+    private static final String RENAMED = "rst-q0b";
+    private static final long MAC = 0x02_52_53_00_00_f0L;
+    private static final Pattern TX_DROPPED = Pattern.compile("\"tx\":\\{[^}]*\"dropped\":(\\d+)");
+
+    @Test
+    void shouldReadTheDropsOfATapMovedToAnotherNamespaceAndRenamed() {
+        Privileges.requireRoot("TAP devices and network namespaces");
+        try (OneTap tap = new OneTap(NAME, MAC); NetworkNamespace host = NetworkNamespace.create("rst-q")) {
+            TapPort port = tap.port;
+            assertEquals(0, port.kernelQueueDrops(), "a new interface has dropped nothing");
+
+            // Nobody reads the fd: with room for 4 frames, most of 20 pings are dropped by the TUN driver.
+            host.adopt(NAME, "10.213.0.1/24");
+            host.ip("link", "set", NAME, "txqueuelen", "4");
+            host.ip("neigh", "replace", "10.213.0.2", "lladdr", "02:52:53:00:00:f1", "dev", NAME);
+            host.run(false, "ping", "-n", "-q", "-c", "20", "-i", "0.002", "-W", "1", "10.213.0.2");
+            long inNamespace = txDropped(host.ip("-s", "-j", "link", "show", NAME));
+            assertTrue(inNamespace >= 10, "the kernel counted the overflow: " + inNamespace);
+            assertEquals(inNamespace, port.kernelQueueDrops(), "read in the namespace the TAP was moved to");
+
+            host.ip("link", "set", NAME, "down");
+            host.ip("link", "set", NAME, "name", RENAMED);
+            host.ip("link", "set", RENAMED, "netns", "1");
+            assertTrue(LinuxNet.exists(RENAMED), "moved back under its new name");
+            assertEquals(inNamespace, port.kernelQueueDrops(), "read in this namespace, under the new name");
+        } finally {
+            LinuxNet.deleteIfPresent(RENAMED);
+        }
+    }
+
+    @Test
+    void shouldFindTheTransmitDropsColumnOfProcNetDev() {
+        List<String> file = List.of(
+                "Inter-|   Receive                                                |  Transmit",
+                " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls"
+                        + " carrier compressed",
+                "    lo:     140       2    0    0    0     0          0         0      140       2    0    0    0     0"
+                        + "       0          0",
+                "rst-q0:    1000      10    1    2    0     0          0         0     2000      20    3   17    0     0"
+                        + "       0          0");
+        assertEquals(17, KernelQueueDrops.txDropped(file, "rst-q0"));
+        assertEquals(0, KernelQueueDrops.txDropped(file, "lo"));
+        assertEquals(TapPort.UNKNOWN_COUNT, KernelQueueDrops.txDropped(file, "rst-q"), "whole names only");
+    }
+
+    private static long txDropped(String ipJson) {
+        Matcher m = TX_DROPPED.matcher(ipJson);
+        assertTrue(m.find(), () -> "no tx dropped in " + ipJson);
+        return Long.parseLong(m.group(1));
+    }
+}
