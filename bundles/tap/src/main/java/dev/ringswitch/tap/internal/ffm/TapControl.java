@@ -2,6 +2,7 @@ package dev.ringswitch.tap.internal.ffm;
 
 import dev.ringswitch.api.port.PortException;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -145,9 +146,10 @@ public final class TapControl implements AutoCloseable {
      * @return the interface name
      */
     public String currentName() {
-        prepare();
-        tunIoctl(Linux.TUNGETIFF, "TUNGETIFF", ifreq);
-        return Structs.ifrName(ifreq);
+        // A struct of its own: callers may have prepared the shared one for the request this precedes.
+        MemorySegment request = arena.allocate(Structs.IFREQ);
+        tunIoctl(Linux.TUNGETIFF, "TUNGETIFF", request);
+        return Structs.ifrName(request);
     }
 
     /**
@@ -282,8 +284,9 @@ public final class TapControl implements AutoCloseable {
 
     /** @return whether an interface of this name exists (SIOCGIFINDEX succeeds) */
     public boolean exists() {
+        int fd = socket();
         prepare();
-        return ioctl(socket(), Linux.SIOCGIFINDEX, ifreq) == 0;
+        return ioctl(fd, Linux.SIOCGIFINDEX, ifreq) == 0;
     }
 
     @Override
@@ -300,15 +303,56 @@ public final class TapControl implements AutoCloseable {
         Structs.ifrName(ifreq, ifname);
     }
 
+    /**
+     * The socket for interface requests, opened on first use in the network namespace the device is in: the kernel
+     * looks the name up in the socket's namespace, and an operator may have moved the TAP into another one (and
+     * renamed it there), which this process's own namespace no longer shows. Without a device (before TUNSETIFF, or
+     * socket requests only) or where the namespace cannot be joined, the socket is this process's.
+     */
     private int socket() {
         if (socket < 0) {
-            int fd = LibC.socket(errno, Linux.AF_INET, Linux.SOCK_DGRAM | Linux.SOCK_CLOEXEC, 0);
-            if (fd < 0) {
-                throw Errno.failure(ifname, "socket(AF_INET, SOCK_DGRAM)", LibC.errno(errno));
-            }
-            socket = fd;
+            socket = tunFd < 0 ? newSocket() : socketWhereTheDeviceIs();
         }
         return socket;
+    }
+
+    private int socketWhereTheDeviceIs() {
+        int netns = ioctl(tunFd, Linux.TUNGETDEVNETNS, 0L);
+        if (netns < 0) {
+            // Not attached yet (EBADFD), or a kernel before 5.2.
+            return newSocket();
+        }
+        try {
+            if (Netns.isOurs(netns)) {
+                return newSocket();
+            }
+            String moved = currentName();
+            int fd = Netns.callIn(netns, ifname + ": socket in its network namespace", () -> {
+                try (Arena local = Arena.ofConfined()) {
+                    MemorySegment state = LibC.allocateErrnoState(local);
+                    int s = LibC.socket(state, Linux.AF_INET, Linux.SOCK_DGRAM | Linux.SOCK_CLOEXEC, 0);
+                    if (s < 0) {
+                        throw Errno.failure(moved, "socket(AF_INET, SOCK_DGRAM)", LibC.errno(state));
+                    }
+                    return s;
+                }
+            });
+            ifname = moved;
+            return fd;
+        } catch (IOException e) {
+            // Left to the request in this namespace, which names the likely cause (ENODEV: moved elsewhere).
+            return newSocket();
+        } finally {
+            closeFd(netns);
+        }
+    }
+
+    private int newSocket() {
+        int fd = LibC.socket(errno, Linux.AF_INET, Linux.SOCK_DGRAM | Linux.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw Errno.failure(ifname, "socket(AF_INET, SOCK_DGRAM)", LibC.errno(errno));
+        }
+        return fd;
     }
 
     private void tunIoctl(long request, String name, MemorySegment arg) {
@@ -318,7 +362,10 @@ public final class TapControl implements AutoCloseable {
     }
 
     private void socketIoctl(long request, String name) {
-        if (ioctl(socket(), request, ifreq) < 0) {
+        int fd = socket();
+        // The name only: the request's data, after it in the struct, stays as the caller prepared it.
+        Structs.ifrName(ifreq, ifname);
+        if (ioctl(fd, request, ifreq) < 0) {
             throw Errno.failure(ifname, "ioctl(" + name + ")", LibC.errno(errno));
         }
     }

@@ -1,5 +1,7 @@
 package dev.ringswitch.tap.internal;
 
+import dev.ringswitch.api.net.Ipv4Prefix;
+import dev.ringswitch.api.net.MacAddress;
 import dev.ringswitch.api.port.TapPort;
 import dev.ringswitch.tap.internal.support.LinuxNet;
 import dev.ringswitch.tap.internal.support.OneTap;
@@ -12,13 +14,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The kernel's count of frames dropped on their way to the switch (the TAP's {@code tx_dropped}), read from the
- * device's fd wherever the interface is: in this namespace, in another one it was moved to, and under a new name.
+ * A TAP an operator moved into another network namespace, and renamed there: the port still reads the kernel's count
+ * of frames dropped on their way to the switch (its {@code tx_dropped}) and still configures the interface (link
+ * state, MTU, MAC, IPv4 address), in the namespace the interface is in now.
  */
-class KernelQueueDropsTest {
+class MovedTapTest {
 
     private static final String NAME = "rst-q0";
     private static final String RENAMED = "rst-q0b";
@@ -48,6 +52,32 @@ class KernelQueueDropsTest {
             assertEquals(inNamespace, port.kernelQueueDrops(), "read in this namespace, under the new name");
         } finally {
             LinuxNet.deleteIfPresent(RENAMED);
+        }
+    }
+
+    @Test
+    void shouldConfigureATapMovedToAnotherNamespaceAndRenamed() {
+        Privileges.requireRoot("TAP devices and network namespaces");
+        try (OneTap tap = new OneTap(NAME, MAC); NetworkNamespace host = NetworkNamespace.create("rst-q")) {
+            TapPort port = tap.port;
+            LinuxNet.run("ip", "link", "set", NAME, "netns", host.name());
+            host.ip("link", "set", NAME, "name", RENAMED);
+
+            port.setMtu(1400);
+            port.setMac(new MacAddress(0x02_52_53_00_00_f2L));
+            port.setIpv4(Ipv4Prefix.parse("10.213.1.1/24"));
+            port.setUp(true);
+            String link = host.ip("link", "show", RENAMED);
+            assertTrue(link.contains("mtu 1400") && link.contains("02:52:53:00:00:f2") && link.contains(",UP"), link);
+            assertTrue(host.ip("-4", "addr", "show", RENAMED).contains("10.213.1.1/24"));
+            assertEquals(1400, port.mtu());
+            assertTrue(port.isUp());
+            assertEquals(new MacAddress(0x02_52_53_00_00_f2L), port.mac());
+
+            port.setUp(false);
+            assertFalse(port.isUp());
+            assertFalse(host.ip("link", "show", RENAMED).contains(",UP"));
+            assertFalse(LinuxNet.exists(NAME) || LinuxNet.exists(RENAMED), "nothing happened in this namespace");
         }
     }
 

@@ -1,0 +1,81 @@
+package dev.ringswitch.tap.internal.ffm;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * Work in the network namespace a TAP was moved to. {@code setns(2)} moves only the calling thread, so the work runs
+ * on a thread started for it, which joins the namespace, does it and ends: no thread that runs anything else ever
+ * sits in a foreign namespace. Sockets and file descriptors opened there stay bound to it after the thread ended, and
+ * {@code /proc/thread-self/net} shows the calling thread's namespace. Control path only.
+ */
+public final class Netns {
+
+    private static final long JOIN_TIMEOUT_MILLIS = 5_000;
+
+    private Netns() {
+    }
+
+    /**
+     * @param netns a network namespace fd
+     * @return whether it is the namespace this process runs in
+     * @throws IOException if /proc cannot tell
+     */
+    public static boolean isOurs(int netns) throws IOException {
+        return Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(netns)))
+                .equals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")));
+    }
+
+    /**
+     * Runs {@code work} on a new thread inside the namespace.
+     *
+     * @param netns a network namespace fd
+     * @param what what the work is, for messages
+     * @param work the work; may throw
+     * @param <T> its result
+     * @return its result
+     * @throws IOException if the namespace cannot be joined (setns needs CAP_SYS_ADMIN), the work failed with a checked
+     *         exception, or it did not finish in time
+     */
+    public static <T> T callIn(int netns, String what, Callable<T> work) throws IOException {
+        Object[] outcome = new Object[2];
+        Thread thread = Thread.ofPlatform().name("ringswitch-netns").daemon().start(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment errno = LibC.allocateErrnoState(arena);
+                if (LibC.setns(errno, netns, Linux.CLONE_NEWNET) != 0) {
+                    outcome[1] = new IOException(what + ": setns(CLONE_NEWNET) failed: "
+                            + Errno.describe(LibC.errno(errno)));
+                    return;
+                }
+                outcome[0] = work.call();
+            } catch (Exception e) {
+                outcome[1] = e;
+            }
+        });
+        try {
+            thread.join(JOIN_TIMEOUT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(what + ": interrupted", e);
+        }
+        if (thread.isAlive()) {
+            throw new IOException(what + ": took over " + JOIN_TIMEOUT_MILLIS + " ms");
+        }
+        if (outcome[1] instanceof RuntimeException e) {
+            throw e;
+        }
+        if (outcome[1] instanceof IOException e) {
+            throw e;
+        }
+        if (outcome[1] != null) {
+            throw new IOException(what + ": " + outcome[1], (Exception) outcome[1]);
+        }
+        @SuppressWarnings("unchecked")
+        T result = (T) outcome[0];
+        return result;
+    }
+}
