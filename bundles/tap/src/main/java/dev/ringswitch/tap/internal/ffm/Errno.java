@@ -178,7 +178,8 @@ public final class Errno {
         return switch (errno) {
             case EPERM, EACCES -> HINT_PERMISSION;
             case EBUSY, EEXIST -> HINT_NAME_IN_USE;
-            case ENODEV -> "the interface no longer exists (deleted, or moved to another network namespace)";
+            case ENODEV -> "the interface no longer exists (deleted), or was moved to a network namespace this process"
+                    + " cannot join (setns needs CAP_SYS_ADMIN)";
             case EBADF -> "the port's file descriptor is closed";
             case EIO -> "the link is down: bring it up (frames to a down link are dropped)";
             case EADDRNOTAVAIL -> "the interface has no IPv4 address to apply this to";
