@@ -1,15 +1,5 @@
 #!/usr/bin/env bash
 # Builds the datapath bench against the installed datapath/testkit/api artifacts and runs it.
 # Usage: bench/datapath/run.sh [seconds-per-case] [waitStrategy ...]   e.g. run.sh 5 lite-blocking blocking sleeping
-set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-out="$here/target"
-mkdir -p "$out/classes"
-(cd "$root" && mvn -q -o -pl bundles/datapath dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$out/classpath.txt" >/dev/null)
-cp="$root/bundles/datapath/target/classes:$(cat "$out/classpath.txt")"
-"$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$cp" $(find "$here/src" -name '*.java')
-exec "$JAVA_HOME/bin/java" -Xms512m -Xmx512m ${BENCH_JAVA_OPTS:-} -cp "$out/classes:$cp" \
-    dev.ringswitch.datapath.internal.DatapathBench "$@"
+exec "$here/../lib/java-bench.sh" "$here" dev.ringswitch.datapath.internal.DatapathBench "bundles/datapath" "$@"

@@ -6,17 +6,10 @@ import dev.ringswitch.api.datapath.ModuleInfo;
 import dev.ringswitch.api.module.Band;
 import dev.ringswitch.api.module.ForwardingModule;
 import dev.ringswitch.api.module.Frame;
-import dev.ringswitch.api.net.MacAddress;
-import dev.ringswitch.api.port.PortConfig;
 import dev.ringswitch.stats.internal.StatsModule;
 import dev.ringswitch.testkit.FakePortService;
 import dev.ringswitch.testkit.FrameBuilder;
-import dev.ringswitch.testkit.InMemoryPortProvider;
-import dev.ringswitch.testkit.InMemoryTapPort;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,10 +31,7 @@ import java.util.concurrent.TimeUnit;
 public final class StatsBench {
 
     private static final int SIZE = 64;
-    private static final long SOURCE = 0x0200_0000_0001L;
     private static final long LOOP_FRAMES = 200_000_000L;
-    private static final com.sun.management.ThreadMXBean MX =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private StatsBench() {
     }
@@ -81,77 +71,28 @@ public final class StatsBench {
         return ports == 2 ? "1->1 +director" : "flood 1->" + (ports - 1);
     }
 
-    /** A director as cheap as a real one's common case: reads the addresses, keeps the egress set. */
-    private static final class Director implements ForwardingModule {
-        long sink;
-
-        @Override
-        public String name() {
-            return "bench-director";
-        }
-
-        @Override
-        public Band band() {
-            return Band.DIRECTOR;
-        }
-
-        @Override
-        public void process(Frame frame) {
-            sink += frame.destination() ^ frame.source();
-        }
-    }
-
     private static double[] throughput(int round, int ports, boolean withStats, int seconds) throws Exception {
-        InMemoryPortProvider provider = new InMemoryPortProvider(4096, 2048);
-        DatapathManager dp = new DatapathManager(provider);
-        dp.start(RingSettings.DEFAULTS);
-        try {
-            InMemoryTapPort in = null;
-            InMemoryTapPort first = null;
-            for (int i = 0; i < ports; i++) {
-                dp.addPort(PortConfig.of("rsm-bench" + i));
-                InMemoryTapPort p = provider.require("rsm-bench" + i);
-                if (i == 0) {
-                    in = p;
-                } else {
-                    p.discardEgress(true);
-                    if (first == null) {
-                        first = p;
-                    }
-                }
-            }
-            dp.addModule(new Director(), "bench/1");
+        try (BenchSwitch sw = new BenchSwitch(RingSettings.DEFAULTS, "rsm-bench", ports)) {
+            DatapathManager dp = sw.dp;
+            sw.addDirector();
             if (withStats) {
                 // Not activated: the port listener only keeps bases for removed ports; counting needs nothing else.
                 dp.addModule(new StatsModule(dp, dp), "ringswitch-stats/bench");
             }
-            MemorySegment frame = Arena.global().allocate(SIZE);
-            MemorySegment.copy(MemorySegment.ofArray(FrameBuilder.ethernet().source(new MacAddress(SOURCE))
-                    .length(SIZE).build()), 0, frame, 0, SIZE);
-            InMemoryTapPort source = in;
-            Thread injector = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    if (!source.inject(frame, 0, SIZE)) {
-                        Thread.onSpinWait();
-                    }
-                }
-            }, "rsm-bench-injector");
-            injector.setDaemon(true);
-            injector.start();
+            sw.startInjector(SIZE);
             TimeUnit.SECONDS.sleep(Math.max(2, seconds / 2));
-            long[] threads = datapathThreadIds();
-            long worker = workerThreadId();
-            long alloc0 = allocated(threads);
-            long cpu0 = MX.getThreadCpuTime(worker);
-            long frames0 = first.egressFrames();
+            long[] threads = BenchSwitch.datapathThreadIds();
+            long worker = BenchSwitch.workerThreadId();
+            long alloc0 = BenchSwitch.allocated(threads);
+            long cpu0 = BenchSwitch.cpu(worker);
+            long frames0 = sw.firstOut.egressFrames();
             long t0 = System.nanoTime();
             TimeUnit.SECONDS.sleep(seconds);
-            long frames1 = first.egressFrames();
+            long frames1 = sw.firstOut.egressFrames();
             long t1 = System.nanoTime();
-            long cpu1 = MX.getThreadCpuTime(worker);
-            long alloc1 = allocated(threads);
-            injector.interrupt();
-            injector.join();
+            long cpu1 = BenchSwitch.cpu(worker);
+            long alloc1 = BenchSwitch.allocated(threads);
+            sw.stopInjector();
             long frames = Math.max(1, frames1 - frames0);
             double fps = frames * 1e9 / (t1 - t0);
             double workerNanos = (cpu1 - cpu0) / (double) frames;
@@ -159,8 +100,6 @@ public final class StatsBench {
                     label(ports), withStats ? "on" : "off", fps, workerNanos, nanosPerFrame(dp, "stats"),
                     nanosPerFrame(dp, "bench-director"), (alloc1 - alloc0) / (double) frames);
             return new double[] {fps, workerNanos};
-        } finally {
-            dp.deactivate();
         }
     }
 
@@ -243,23 +182,5 @@ public final class StatsBench {
         double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    private static long workerThreadId() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("ringswitch-worker"))
-                .mapToLong(Thread::threadId).findFirst().orElseThrow();
-    }
-
-    private static long[] datapathThreadIds() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("ringswitch-"))
-                .mapToLong(Thread::threadId).toArray();
-    }
-
-    private static long allocated(long[] ids) {
-        long sum = 0;
-        for (long b : MX.getThreadAllocatedBytes(ids)) {
-            sum += b;
-        }
-        return sum;
     }
 }
