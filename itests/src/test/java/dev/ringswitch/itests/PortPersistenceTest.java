@@ -97,6 +97,33 @@ class PortPersistenceTest {
     }
 
     @Test
+    void aPortAddedIntoANamespace_isThereAgainAfterARestart() throws Exception {
+        try (NetworkNamespace host = NetworkNamespace.create("rsc-pn")) {
+            try {
+                admin.ok("ringswitch:port-add rsc-p5 --netns rsc-pn --mtu 1400");
+                assertTrue(host.ip("link", "show", "rsc-p5").contains("mtu 1400"));
+                assertFalse(Appliance.linkExists("rsc-p5"), "created in the namespace, not here");
+                Path file = etc("ringswitch.port-rsc-p5.cfg");
+                Operator.await("the file names the namespace", Appliance.FILE_DELAY,
+                        () -> Files.exists(file) && Appliance.read(file).contains("netns = rsc-pn"));
+
+                restart(false);
+                awaitPorts("rsc-p5");
+                assertTrue(host.ip("link", "show", "rsc-p5").contains("mtu 1400"), "not back in its namespace");
+                assertFalse(Appliance.linkExists("rsc-p5"));
+
+                String missing = admin.fails("ringswitch:port-add rsc-p6 --netns rsc-none");
+                assertTrue(missing.contains("no network namespace rsc-none") && missing.contains("ip netns add"),
+                        missing);
+                assertTrue(settings("rsc-p6").isEmpty());
+            } finally {
+                admin.run("ringswitch:port-remove rsc-p5");
+            }
+            assertFalse(host.ip("link", "show").contains("rsc-p5"), "removing the port deletes its interface");
+        }
+    }
+
+    @Test
     void filesAndConfigEdit_reconfigureTheRunningSwitch() throws Exception {
         Path file = etc("ringswitch.port-rsc-p3.cfg");
         try {

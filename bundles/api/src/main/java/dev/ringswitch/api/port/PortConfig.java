@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param vnetHdr open with IFF_VNET_HDR (a virtio-net header precedes every frame)
  * @param multiQueue open with IFF_MULTI_QUEUE
  * @param vlan the 802.1Q configuration, {@link VlanConfig#NONE} for a plain port
+ * @param netns the named network namespace ({@code ip netns}, {@code /run/netns/NAME}) the interface is created in,
+ *              or {@code null} for the switch's own
  */
 public record PortConfig(String name, int mtu, MacAddress mac, Ipv4Prefix ipv4, boolean up, boolean persistent,
-                         boolean vnetHdr, boolean multiQueue, VlanConfig vlan) {
+                         boolean vnetHdr, boolean multiQueue, VlanConfig vlan, String netns) {
 
     /** Smallest MTU accepted: the IPv4 minimum (RFC 791). */
     public static final int MIN_MTU = 68;
@@ -42,6 +44,29 @@ public record PortConfig(String name, int mtu, MacAddress mac, Ipv4Prefix ipv4, 
                     + " for a port: it must be unicast and not all-zero (first octet even), e.g. 02:00:00:00:00:01");
         }
         vlan = Objects.requireNonNullElse(vlan, VlanConfig.NONE);
+        if (netns != null && (netns.isEmpty() || netns.length() > 255 || netns.contains("/") || netns.equals(".")
+                || netns.equals("..") || !netns.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            throw new IllegalArgumentException("invalid network namespace name '" + netns + "': expected the name"
+                    + " of a namespace in /run/netns, as ip netns list shows it");
+        }
+    }
+
+    /**
+     * A port in the switch's own network namespace.
+     *
+     * @param name interface name
+     * @param mtu MTU, or 0
+     * @param mac MAC address, or {@code null}
+     * @param ipv4 IPv4 address, or {@code null}
+     * @param up administrative state
+     * @param persistent TUNSETPERSIST
+     * @param vnetHdr IFF_VNET_HDR
+     * @param multiQueue IFF_MULTI_QUEUE
+     * @param vlan the 802.1Q configuration
+     */
+    public PortConfig(String name, int mtu, MacAddress mac, Ipv4Prefix ipv4, boolean up, boolean persistent,
+                      boolean vnetHdr, boolean multiQueue, VlanConfig vlan) {
+        this(name, mtu, mac, ipv4, up, persistent, vnetHdr, multiQueue, vlan, null);
     }
 
     /**
@@ -54,41 +79,46 @@ public record PortConfig(String name, int mtu, MacAddress mac, Ipv4Prefix ipv4, 
 
     /** @param value new MTU @return a copy with it */
     public PortConfig withMtu(int value) {
-        return new PortConfig(name, value, mac, ipv4, up, persistent, vnetHdr, multiQueue, vlan);
+        return new PortConfig(name, value, mac, ipv4, up, persistent, vnetHdr, multiQueue, vlan, netns);
     }
 
     /** @param value new MAC @return a copy with it */
     public PortConfig withMac(MacAddress value) {
-        return new PortConfig(name, mtu, value, ipv4, up, persistent, vnetHdr, multiQueue, vlan);
+        return new PortConfig(name, mtu, value, ipv4, up, persistent, vnetHdr, multiQueue, vlan, netns);
     }
 
     /** @param value new IPv4 address @return a copy with it */
     public PortConfig withIpv4(Ipv4Prefix value) {
-        return new PortConfig(name, mtu, mac, value, up, persistent, vnetHdr, multiQueue, vlan);
+        return new PortConfig(name, mtu, mac, value, up, persistent, vnetHdr, multiQueue, vlan, netns);
     }
 
     /** @param value new admin state @return a copy with it */
     public PortConfig withUp(boolean value) {
-        return new PortConfig(name, mtu, mac, ipv4, value, persistent, vnetHdr, multiQueue, vlan);
+        return new PortConfig(name, mtu, mac, ipv4, value, persistent, vnetHdr, multiQueue, vlan, netns);
     }
 
     /** @param value new persistence @return a copy with it */
     public PortConfig withPersistent(boolean value) {
-        return new PortConfig(name, mtu, mac, ipv4, up, value, vnetHdr, multiQueue, vlan);
+        return new PortConfig(name, mtu, mac, ipv4, up, value, vnetHdr, multiQueue, vlan, netns);
     }
 
     /** @param value whether to use IFF_VNET_HDR @return a copy with it */
     public PortConfig withVnetHdr(boolean value) {
-        return new PortConfig(name, mtu, mac, ipv4, up, persistent, value, multiQueue, vlan);
+        return new PortConfig(name, mtu, mac, ipv4, up, persistent, value, multiQueue, vlan, netns);
     }
 
     /** @param value whether to use IFF_MULTI_QUEUE @return a copy with it */
     public PortConfig withMultiQueue(boolean value) {
-        return new PortConfig(name, mtu, mac, ipv4, up, persistent, vnetHdr, value, vlan);
+        return new PortConfig(name, mtu, mac, ipv4, up, persistent, vnetHdr, value, vlan, netns);
     }
 
     /** @param value new VLAN configuration @return a copy with it */
     public PortConfig withVlan(VlanConfig value) {
-        return new PortConfig(name, mtu, mac, ipv4, up, persistent, vnetHdr, multiQueue, value);
+        return new PortConfig(name, mtu, mac, ipv4, up, persistent, vnetHdr, multiQueue, value, netns);
+    }
+
+    /** @param value the named network namespace to create the interface in, or {@code null} @return a copy with it */
+    public PortConfig withNetns(String value) {
+        return new PortConfig(name, mtu, mac, ipv4, up, persistent, vnetHdr, multiQueue, vlan, value);
     }
 }

@@ -435,7 +435,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
                 }
                 checkMtu(tap.name(), tap.mtu());
                 PortConfig effective = new PortConfig(tap.name(), tap.mtu(), tap.mac(), config.ipv4(), config.up(),
-                        config.persistent(), config.vnetHdr(), config.multiQueue(), config.vlan());
+                        config.persistent(), config.vnetHdr(), config.multiQueue(), config.vlan(), config.netns());
                 entry = new PortEntry(number, tap, effective);
             } catch (RuntimeException e) {
                 closeQuietly(tap);
@@ -485,6 +485,12 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
             requireSame(entry, "persistent", old.persistent(), config.persistent());
             requireSame(entry, "vnetHdr", old.vnetHdr(), config.vnetHdr());
             requireSame(entry, "multiQueue", old.multiQueue(), config.multiQueue());
+            if (!Objects.equals(old.netns(), config.netns())) {
+                throw new IllegalArgumentException("port " + entry.name() + ": changing netns from "
+                        + (old.netns() == null ? "the switch's own" : old.netns()) + " to "
+                        + (config.netns() == null ? "the switch's own" : config.netns()) + " needs the TAP to be"
+                        + " created again; remove the port and add it again with the new setting");
+            }
             int mtu = config.mtu() == 0 ? old.mtu() : config.mtu();
             checkMtu(entry.name(), mtu);
             MacAddressChange mac = new MacAddressChange(old, config);
@@ -512,7 +518,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
                 throw e;
             }
             PortConfig next = new PortConfig(entry.name(), mtu, mac.next(), config.ipv4(), config.up(),
-                    old.persistent(), old.vnetHdr(), old.multiQueue(), config.vlan());
+                    old.persistent(), old.vnetHdr(), old.multiQueue(), config.vlan(), old.netns());
             entry.setConfig(next);
             if (old.up() != next.up() || old.mtu() != next.mtu() || !old.vlan().equals(next.vlan())) {
                 publish(newPlan());

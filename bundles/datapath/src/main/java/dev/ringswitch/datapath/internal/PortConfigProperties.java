@@ -42,6 +42,8 @@ final class PortConfigProperties {
     static final String PERSISTENT = "persistent";
     /** IFF_MULTI_QUEUE; default false, saved only when true. */
     static final String MULTI_QUEUE = "multiQueue";
+    /** The named network namespace the interface is created in; absent = the switch's own. */
+    static final String NETNS = "netns";
     /** 802.1Q mode: access, trunk, native-tagged, native-untagged; absent = a plain port. */
     static final String MODE = "mode";
     /** Access VLAN, or native VLAN of a native-* trunk. */
@@ -50,7 +52,8 @@ final class PortConfigProperties {
     static final String TRUNKS = "trunks";
 
     /** Every key this class reads and writes, in the order it writes them. */
-    static final List<String> KEYS = List.of(MTU, MAC, ADDRESS, UP, PERSISTENT, MULTI_QUEUE, MODE, VLAN, TRUNKS);
+    static final List<String> KEYS = List.of(MTU, MAC, ADDRESS, UP, PERSISTENT, MULTI_QUEUE, NETNS, MODE, VLAN,
+            TRUNKS);
 
     /** Comment block at the top of every port file the switch writes. */
     static final String FILE_HEADER = """
@@ -66,6 +69,8 @@ final class PortConfigProperties {
             #   up          true | false: administrative link state (default true)
             #   persistent  true | false: the interface outlives the switch (TUNSETPERSIST); changing it re-creates
             #               the port
+            #   netns       the network namespace (ip netns) the interface is created in (absent: the switch's);
+            #               changing it re-creates the port
             #   mode        access | trunk | native-tagged | native-untagged (absent: a plain port, no VLANs)
             #   vlan        access VLAN, or native VLAN of a native-* trunk, 1..4094
             #   trunks      VLANs a trunk carries, e.g. 10,20-30 (absent: all)
@@ -138,8 +143,9 @@ final class PortConfigProperties {
         Boolean up = parse(properties, UP, PortConfigProperties::toBoolean);
         Boolean persistent = parse(properties, PERSISTENT, PortConfigProperties::toBoolean);
         Boolean multiQueue = parse(properties, MULTI_QUEUE, PortConfigProperties::toBoolean);
+        String netns = parse(properties, NETNS, Function.identity());
         return new PortConfig(name, mtu == null ? 0 : mtu, mac, address, up == null || up,
-                persistent != null && persistent, false, multiQueue != null && multiQueue, vlanConfig);
+                persistent != null && persistent, false, multiQueue != null && multiQueue, vlanConfig, netns);
     }
 
     /**
@@ -163,6 +169,9 @@ final class PortConfigProperties {
         out.put(PERSISTENT, Boolean.toString(config.persistent()));
         if (config.multiQueue()) {
             out.put(MULTI_QUEUE, "true");
+        }
+        if (config.netns() != null) {
+            out.put(NETNS, config.netns());
         }
         VlanConfig vlan = config.vlan();
         if (vlan.isConfigured()) {

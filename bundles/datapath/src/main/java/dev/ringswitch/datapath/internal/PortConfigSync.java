@@ -344,7 +344,7 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
             return current.get();
         }
         if (target.persistent() == have.persistent() && target.multiQueue() == have.multiQueue()
-                && target.vnetHdr() == have.vnetHdr()) {
+                && target.vnetHdr() == have.vnetHdr() && Objects.equals(target.netns(), have.netns())) {
             PortInfo updated = admin.updatePort(target);
             LOG.info("port {}: reconfigured from {}", name, source);
             return updated;
@@ -352,7 +352,7 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
         admin.removePort(name);
         try {
             PortInfo reopened = admin.addPort(target);
-            LOG.info("port {}: re-created from {} (persistence or multi-queue changed)", name, source);
+            LOG.info("port {}: re-created from {} (persistence, multi-queue or namespace changed)", name, source);
             return reopened;
         } catch (IllegalArgumentException | IllegalStateException | PortException e) {
             admin.addPort(have);

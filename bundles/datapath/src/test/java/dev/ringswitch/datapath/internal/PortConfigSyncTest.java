@@ -139,6 +139,10 @@ class PortConfigSyncTest {
         cm.deliver();
         assertEquals(1000, port("rsc0").mtu());
 
+        IllegalArgumentException move = assertThrows(IllegalArgumentException.class,
+                () -> datapath.updatePort(port("rsc0").withNetns("rsc-h0")));
+        assertTrue(move.getMessage().contains("remove the port and add it again"), move.getMessage());
+
         datapath.removePort("rsc0");
         assertNull(cm.properties(PID0));
         assertEquals(List.of(), etcFiles());
@@ -149,9 +153,12 @@ class PortConfigSyncTest {
     @Test
     void savedPorts_comeBackAfterARestart_withTheSameSettings() {
         datapath.addPort(PortConfig.of("rsc0").withMtu(1400).withVlan(VlanConfig.access(10)));
-        datapath.addPort(PortConfig.of("rsc1").withMac(MAC).withUp(false).withIpv4(Ipv4Prefix.parse("10.0.0.2/24")));
+        datapath.addPort(PortConfig.of("rsc1").withMac(MAC).withUp(false).withIpv4(Ipv4Prefix.parse("10.0.0.2/24"))
+                .withNetns("rsc-h1"));
         PortConfig rsc0 = port("rsc0");
         PortConfig rsc1 = port("rsc1");
+        assertEquals("rsc-h1", rsc1.netns());
+        assertEquals("rsc-h1", cm.properties(PortConfigProperties.pidOf("rsc1")).get("netns"));
         cm.deliver();
 
         shutdown();

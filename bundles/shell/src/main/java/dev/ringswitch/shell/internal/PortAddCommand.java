@@ -31,12 +31,16 @@ public class PortAddCommand extends PortSettingsCommand {
     @Option(name = "--persistent", description = "Keep the interface when the switch closes it (TUNSETPERSIST)")
     boolean persistent;
 
+    @Option(name = "--netns", description = "Create the interface in this network namespace (ip netns add NAME"
+            + " first); the port is re-created there after a restart")
+    String netns;
+
     @Reference
     PortAdminService admin;
 
     @Override
     void run(PrintStream out) {
-        PortConfig config = applyTo(PortConfig.of(name)).withPersistent(persistent);
+        PortConfig config = applyTo(PortConfig.of(name)).withPersistent(persistent).withNetns(netns);
         PortInfo added = admin.addPort(config);
         if (!added.name().equals(name)) {
             // Only a pattern such as tap%d gets here: the operator needs the name the kernel chose.

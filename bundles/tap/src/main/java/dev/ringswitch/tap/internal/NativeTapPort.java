@@ -85,7 +85,9 @@ public final class NativeTapPort implements TapPort {
      */
     static NativeTapPort open(PortConfig config, Consumer<NativeTapPort> onClose) {
         String requested = PortNames.check(config.name());
-        int fd = TapControl.openTun(requested);
+        // The device is created in the namespace /dev/net/tun was opened in: open it there for a port with a netns.
+        int fd = config.netns() == null ? TapControl.openTun(requested)
+                : TapControl.openTunIn(config.netns(), requested);
         boolean opened = false;
         try (TapControl control = new TapControl(requested, fd)) {
             int wanted = Linux.IFF_TAP | Linux.IFF_NO_PI

@@ -2,6 +2,8 @@ package dev.ringswitch.tap.internal;
 
 import dev.ringswitch.api.net.Ipv4Prefix;
 import dev.ringswitch.api.net.MacAddress;
+import dev.ringswitch.api.port.PortConfig;
+import dev.ringswitch.api.port.PortException;
 import dev.ringswitch.api.port.TapPort;
 import dev.ringswitch.tap.internal.support.LinuxNet;
 import dev.ringswitch.tap.internal.support.OneTap;
@@ -15,12 +17,14 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A TAP an operator moved into another network namespace, and renamed there: the port still reads the kernel's count
  * of frames dropped on their way to the switch (its {@code tx_dropped}) and still configures the interface (link
- * state, MTU, MAC, IPv4 address), in the namespace the interface is in now.
+ * state, MTU, MAC, IPv4 address), in the namespace the interface is in now. And a port created in a named namespace
+ * from the start ({@code netns}).
  */
 class MovedTapTest {
 
@@ -82,15 +86,37 @@ class MovedTapTest {
     }
 
     @Test
+    void shouldCreateTheInterfaceInANamedNamespace() {
+        Privileges.requireRoot("TAP devices and network namespaces");
+        TapPortProvider provider = new TapPortProvider();
+        try (NetworkNamespace host = NetworkNamespace.create("rst-n")) {
+            TapPort port = provider.open(PortConfig.of("rst-n0").withNetns("rst-n").withMtu(1400));
+            assertTrue(host.ip("link", "show", "rst-n0").contains("mtu 1400"));
+            assertFalse(LinuxNet.exists("rst-n0"), "created in the namespace, not here");
+            assertEquals(0, port.kernelQueueDrops());
+            port.close();
+            assertFalse(host.ip("link", "show").contains("rst-n0"), "closing the fd deletes it there");
+
+            PortException missing = assertThrows(PortException.class,
+                    () -> provider.open(PortConfig.of("rst-n1").withNetns("rst-none")));
+            assertEquals("rst-n1: no network namespace rst-none (/run/netns/rst-none does not exist): create it with"
+                    + " ip netns add rst-none, or add the port without --netns", missing.getMessage());
+        } finally {
+            provider.deactivate();
+            LinuxNet.deleteIfPresent("rst-n0", "rst-n1");
+        }
+    }
+
+    @Test
     void shouldFindTheTransmitDropsColumnOfProcNetDev() {
         List<String> file = List.of(
                 "Inter-|   Receive                                                |  Transmit",
-                " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls"
-                        + " carrier compressed",
-                "    lo:     140       2    0    0    0     0          0         0      140       2    0    0    0     0"
-                        + "       0          0",
-                "rst-q0:    1000      10    1    2    0     0          0         0     2000      20    3   17    0     0"
-                        + "       0          0");
+                " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop"
+                        + " fifo colls carrier compressed",
+                "    lo:     140       2    0    0    0     0          0         0      140       2    0    0"
+                        + "    0     0       0          0",
+                "rst-q0:    1000      10    1    2    0     0          0         0     2000      20    3   17"
+                        + "    0     0       0          0");
         assertEquals(17, KernelQueueDrops.txDropped(file, "rst-q0"));
         assertEquals(0, KernelQueueDrops.txDropped(file, "lo"));
         assertEquals(TapPort.UNKNOWN_COUNT, KernelQueueDrops.txDropped(file, "rst-q"), "whole names only");

@@ -93,6 +93,8 @@ public final class Linux {
     public static final int O_RDWR = 0x2;
     /** {@code O_NONBLOCK} (octal 04000). */
     public static final int O_NONBLOCK = 0x800;
+    /** {@code O_RDONLY}. */
+    public static final int O_RDONLY = 0;
     /** {@code O_CLOEXEC} (octal 02000000): no fd leaks into processes the JVM starts. */
     public static final int O_CLOEXEC = 0x80000;
     /** {@code AF_INET}. */

@@ -21,6 +21,8 @@ public final class TapControl implements AutoCloseable {
 
     /** Path of the TUN/TAP clone device. */
     public static final String TUN_PATH = "/dev/net/tun";
+    /** Where {@code ip netns} keeps its named namespaces. */
+    public static final String NETNS_DIR = "/run/netns";
 
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment errno = LibC.allocateErrnoState(arena);
@@ -68,6 +70,44 @@ public final class TapControl implements AutoCloseable {
                 }
                 throw Errno.failure(ifname, operation, error);
             }
+        }
+    }
+
+    /**
+     * Opens {@code /dev/net/tun} as {@link #openTun} does, from inside a named network namespace ({@code ip netns},
+     * {@code /run/netns/NAME}): the interface TUNSETIFF creates on this fd then lives in that namespace.
+     *
+     * @param netns the namespace's name
+     * @param ifname the interface the fd is for, for messages
+     * @return the fd
+     * @throws PortException if the namespace does not exist or cannot be joined (setns needs CAP_SYS_ADMIN)
+     */
+    public static int openTunIn(String netns, String ifname) {
+        String path = NETNS_DIR + "/" + netns;
+        String operation = "open(" + path + ")";
+        int nsFd;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = LibC.allocateErrnoState(arena);
+            nsFd = LibC.open(errno, arena.allocateFrom(path), Linux.O_RDONLY | Linux.O_CLOEXEC);
+            if (nsFd < 0) {
+                int error = LibC.errno(errno);
+                if (error == Errno.ENOENT) {
+                    throw new PortException(ifname, operation, error, ifname + ": no network namespace " + netns
+                            + " (" + path + " does not exist): create it with ip netns add " + netns
+                            + ", or add the port without --netns");
+                }
+                throw Errno.failure(ifname, operation, error);
+            }
+        }
+        try {
+            return Netns.callIn(nsFd, ifname + ": open " + TUN_PATH + " in namespace " + netns,
+                    () -> openTun(ifname));
+        } catch (java.io.IOException e) {
+            throw new PortException.PermissionDenied(ifname, "setns(" + path + ")", Errno.EPERM, ifname
+                    + ": cannot join network namespace " + netns + " (" + e.getMessage() + "): the switch needs"
+                    + " CAP_SYS_ADMIN for ports in other namespaces");
+        } finally {
+            closeFd(nsFd);
         }
     }
 
