@@ -110,6 +110,8 @@ class PortPersistenceTest {
                 restart(false);
                 awaitPorts("rsc-p5");
                 assertTrue(host.ip("link", "show", "rsc-p5").contains("mtu 1400"), "not back in its namespace");
+                assertEquals("rsc-pn", Operator.row(admin.ok("ringswitch:port-list"), "rsc-p5").orElseThrow()
+                        .getLast(), "port-list shows the namespace");
                 assertFalse(Appliance.linkExists("rsc-p5"));
 
                 String missing = admin.fails("ringswitch:port-add rsc-p6 --netns rsc-none");

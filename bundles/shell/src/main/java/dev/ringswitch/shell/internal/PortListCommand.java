@@ -34,12 +34,14 @@ public class PortListCommand extends ListingCommand {
                 .number("rxPackets", "RX packets")
                 .number("txPackets", "TX packets")
                 .number("drops", "Drops")
+                .column("netns", "Netns")
                 .whenEmpty("No ports: add one with ringswitch:port-add NAME");
         for (PortInfo port : ports.ports()) {
             PortConfig c = port.config();
             PortCounters n = port.counters();
             table.row(port.name(), port.number(), port.ifIndex(), c.up() ? "up" : "down", c.mtu(), c.mac(),
-                    c.ipv4(), c.vlan().describe(), n.rxPackets(), n.txPackets(), n.rxDrops() + n.txDrops());
+                    c.ipv4(), c.vlan().describe(), n.rxPackets(), n.txPackets(), n.rxDrops() + n.txDrops(),
+                    c.netns());
         }
         table.print(out, json);
     }

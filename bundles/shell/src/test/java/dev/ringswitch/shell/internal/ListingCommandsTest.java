@@ -31,7 +31,7 @@ class ListingCommandsTest {
         FakePortService ports = new FakePortService();
         ports.add("rsc0", 0, VlanConfig.access(10));
         ports.setConfig("rsc0", ports.port("rsc0").orElseThrow().config().withMtu(1500)
-                .withMac(MacAddress.parse("02:00:00:00:00:01")).withUp(false));
+                .withMac(MacAddress.parse("02:00:00:00:00:01")).withUp(false).withNetns("rsc-h0"));
         PortListCommand c = new PortListCommand();
         c.ports = ports;
 
@@ -40,12 +40,12 @@ class ListingCommandsTest {
                 table));
         assertTrue(row.matches("rsc0\\s+\\|\\s+0\\s+\\|\\s+100\\s+\\|\\s+down\\s+\\|\\s+1500\\s+\\|"
                 + "\\s+02:00:00:00:00:01"
-                + "\\s+\\|\\s+-\\s+\\|\\s+access 10\\s+\\|\\s+0\\s+\\|\\s+0\\s+\\|\\s+0"), row);
+                + "\\s+\\|\\s+-\\s+\\|\\s+access 10\\s+\\|\\s+0\\s+\\|\\s+0\\s+\\|\\s+0\\s+\\|\\s+rsc-h0\\s*"), row);
 
         c.json = true;
         assertEquals("[{\"name\":\"rsc0\",\"number\":0,\"ifIndex\":100,\"state\":\"down\",\"mtu\":1500,"
                 + "\"mac\":\"02:00:00:00:00:01\",\"address\":null,\"vlan\":\"access 10\",\"rxPackets\":0,"
-                + "\"txPackets\":0,\"drops\":0}]\n", Commands.run(c));
+                + "\"txPackets\":0,\"drops\":0,\"netns\":\"rsc-h0\"}]\n", Commands.run(c));
     }
 
     @Test
