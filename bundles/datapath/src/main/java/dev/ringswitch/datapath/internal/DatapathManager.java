@@ -485,12 +485,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
             requireSame(entry, "persistent", old.persistent(), config.persistent());
             requireSame(entry, "vnetHdr", old.vnetHdr(), config.vnetHdr());
             requireSame(entry, "multiQueue", old.multiQueue(), config.multiQueue());
-            if (!Objects.equals(old.netns(), config.netns())) {
-                throw new IllegalArgumentException("port " + entry.name() + ": changing netns from "
-                        + (old.netns() == null ? "the switch's own" : old.netns()) + " to "
-                        + (config.netns() == null ? "the switch's own" : config.netns()) + " needs the TAP to be"
-                        + " created again; remove the port and add it again with the new setting");
-            }
+            requireSame(entry, "netns", namespace(old.netns()), namespace(config.netns()));
             int mtu = config.mtu() == 0 ? old.mtu() : config.mtu();
             checkMtu(entry.name(), mtu);
             MacAddressChange mac = new MacAddressChange(old, config);
@@ -543,12 +538,16 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
         }
     }
 
-    private static void requireSame(PortEntry entry, String key, boolean current, boolean wanted) {
-        if (current != wanted) {
+    private static void requireSame(PortEntry entry, String key, Object current, Object wanted) {
+        if (!current.equals(wanted)) {
             throw new IllegalArgumentException("port " + entry.name() + ": changing " + key + " from " + current
                     + " to " + wanted + " needs the TAP to be reopened; remove the port and add it again with the new"
                     + " setting");
         }
+    }
+
+    private static String namespace(String netns) {
+        return netns == null ? "the switch's own namespace" : netns;
     }
 
     private static void rollback(PortEntry entry, Deque<Runnable> undo) {

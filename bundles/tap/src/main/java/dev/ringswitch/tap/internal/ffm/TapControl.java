@@ -102,7 +102,7 @@ public final class TapControl implements AutoCloseable {
         try {
             return Netns.callIn(nsFd, ifname + ": open " + TUN_PATH + " in namespace " + netns,
                     () -> openTun(ifname));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new PortException.PermissionDenied(ifname, "setns(" + path + ")", Errno.EPERM, ifname
                     + ": cannot join network namespace " + netns + " (" + e.getMessage() + "): the switch needs"
                     + " CAP_SYS_ADMIN for ports in other namespaces");
@@ -368,13 +368,9 @@ public final class TapControl implements AutoCloseable {
             }
             String moved = currentName();
             int fd = Netns.callIn(netns, ifname + ": socket in its network namespace", () -> {
+                // The helper thread's own errno segment: this object's arena is confined to its caller.
                 try (Arena local = Arena.ofConfined()) {
-                    MemorySegment state = LibC.allocateErrnoState(local);
-                    int s = LibC.socket(state, Linux.AF_INET, Linux.SOCK_DGRAM | Linux.SOCK_CLOEXEC, 0);
-                    if (s < 0) {
-                        throw Errno.failure(moved, "socket(AF_INET, SOCK_DGRAM)", LibC.errno(state));
-                    }
-                    return s;
+                    return newSocket(LibC.allocateErrnoState(local), moved);
                 }
             });
             ifname = moved;
@@ -388,9 +384,13 @@ public final class TapControl implements AutoCloseable {
     }
 
     private int newSocket() {
-        int fd = LibC.socket(errno, Linux.AF_INET, Linux.SOCK_DGRAM | Linux.SOCK_CLOEXEC, 0);
+        return newSocket(errno, ifname);
+    }
+
+    private static int newSocket(MemorySegment errnoState, String name) {
+        int fd = LibC.socket(errnoState, Linux.AF_INET, Linux.SOCK_DGRAM | Linux.SOCK_CLOEXEC, 0);
         if (fd < 0) {
-            throw Errno.failure(ifname, "socket(AF_INET, SOCK_DGRAM)", LibC.errno(errno));
+            throw Errno.failure(name, "socket(AF_INET, SOCK_DGRAM)", LibC.errno(errnoState));
         }
         return fd;
     }
