@@ -7,7 +7,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,6 +49,31 @@ class ApplianceTest {
         assertEquals("25", version.out().strip(), version::toString);
         CommandResult patched = karaf.admin("system:property karaf.jdk25compat.patched");
         assertTrue(patched.out().contains("org.apache.karaf.util.jaas.JaasHelper"), patched::toString);
+    }
+
+    /**
+     * bin/setenv asks for transparent huge pages (Java heap, code cache, malloc) when the kernel offers them: the JVM
+     * gets the flag and the malloc tunable, and its heap is really backed by huge pages. Without THP neither is set.
+     */
+    @Test
+    void usesHugePagesWhenTheKernelOffersThem() throws Exception {
+        Path mode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        String thp = Files.exists(mode) ? Files.readString(mode) : "";
+        boolean offered = thp.contains("[always]") || thp.contains("[madvise]");
+        Path proc = Path.of("/proc", Long.toString(karaf.javaPid()));
+        String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
+        String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
+        assertEquals(offered, cmdline.contains("-XX:+UseTransparentHugePages"),
+                () -> "THP mode " + thp.strip() + ", JVM -XX options: " + Stream.of(cmdline.split("\0"))
+                        .filter(o -> o.startsWith("-XX:")).toList());
+        assertEquals(offered, environ.contains("glibc.malloc.hugetlb=1"),
+                () -> "THP mode " + thp.strip() + ", GLIBC_TUNABLES not as expected");
+        if (offered) {
+            long hugeKb = Files.readAllLines(proc.resolve("smaps_rollup")).stream()
+                    .filter(l -> l.startsWith("AnonHugePages:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).sum();
+            assertTrue(hugeKb >= 2048, () -> "no huge pages in the JVM: AnonHugePages " + hugeKb + " kB");
+        }
     }
 
     @Test
