@@ -113,6 +113,12 @@ class PortPersistenceTest {
                 assertEquals("rsc-pn", Operator.row(admin.ok("ringswitch:port-list"), "rsc-p5").orElseThrow()
                         .getLast(), "port-list shows the namespace");
                 assertFalse(Appliance.linkExists("rsc-p5"));
+                try (NetworkNamespace other = NetworkNamespace.create("rsc-pm")) {
+                    host.ip("link", "set", "rsc-p5", "netns", "rsc-pm");
+                    assertEquals("rsc-pm", Operator.row(admin.ok("ringswitch:port-list"), "rsc-p5").orElseThrow()
+                            .getLast(), "port-list shows where an operator moved the interface");
+                    other.ip("link", "set", "rsc-p5", "netns", "rsc-pn");
+                }
 
                 String missing = admin.fails("ringswitch:port-add rsc-p6 --netns rsc-none");
                 assertTrue(missing.contains("no network namespace rsc-none") && missing.contains("ip netns add"),

@@ -26,6 +26,7 @@ public final class FakePortService implements PortService {
     private final Map<String, PortInfo> byName = new ConcurrentHashMap<>();
     private final Map<Integer, String> names = new ConcurrentHashMap<>();
     private final List<PortListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, String> currentNetns = new ConcurrentHashMap<>();
 
     /**
      * @param name the port name
@@ -76,6 +77,16 @@ public final class FakePortService implements PortService {
         fire(new PortEvent(PortEvent.Type.UPDATED, after, before.config()));
     }
 
+    /**
+     * As if an operator moved the port's interface: {@link #currentNetns} reports it from now on.
+     *
+     * @param name the port
+     * @param netns what {@link dev.ringswitch.api.port.TapPort#currentNetns()} would say
+     */
+    public void moveTo(String name, String netns) {
+        currentNetns.put(name, netns);
+    }
+
     /** @return how many listeners are registered */
     public int listenerCount() {
         return listeners.size();
@@ -95,6 +106,11 @@ public final class FakePortService implements PortService {
     @Override
     public Optional<PortInfo> port(String name) {
         return Optional.ofNullable(byName.get(name));
+    }
+
+    @Override
+    public String currentNetns(String name) {
+        return currentNetns.get(name);
     }
 
     @Override

@@ -32,6 +32,15 @@ public interface PortService {
         return TapPort.UNKNOWN_COUNT;
     }
 
+    /**
+     * @param name an interface name
+     * @return the network namespace the port's interface is in now ({@link TapPort#currentNetns()}), or {@code null}
+     *         for a port the switch does not have or whose kernel cannot tell
+     */
+    default String currentNetns(String name) {
+        return null;
+    }
+
     /** @param listener to be told of port changes; it first receives an ADDED event for every existing port */
     void addListener(PortListener listener);
 

@@ -21,6 +21,9 @@ public interface TapPort extends AutoCloseable {
     /** Returned by {@link #kernelQueueDrops()} when the kernel cannot tell. */
     long UNKNOWN_COUNT = -1;
 
+    /** Returned by {@link #currentNetns()} for the network namespace the switch itself runs in. */
+    String OWN_NETNS = "";
+
     /** @return the interface name the kernel assigned (resolves {@code tap%d} patterns) */
     String name();
 
@@ -64,6 +67,18 @@ public interface TapPort extends AutoCloseable {
      */
     default long kernelQueueDrops() {
         return UNKNOWN_COUNT;
+    }
+
+    /**
+     * The network namespace the interface is in now: an operator may have moved it after the switch created it (into
+     * a container's namespace, say). Control path: it costs system calls.
+     *
+     * @return {@link #OWN_NETNS} for the switch's own namespace; the name {@code ip netns} knows the namespace by (a
+     *         bind mount in {@code /run/netns}); {@code net:[INODE]} for a namespace without one; {@code null} when
+     *         the kernel cannot tell
+     */
+    default String currentNetns() {
+        return null;
     }
 
     /**

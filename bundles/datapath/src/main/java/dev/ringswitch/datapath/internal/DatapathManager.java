@@ -607,16 +607,24 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
 
     @Override
     public long kernelQueueDrops(String name) {
-        TapPort tap;
+        // Outside the lock: the read costs system calls, and a thread for a TAP in another namespace.
+        TapPort tap = tapOf(name);
+        return tap == null ? TapPort.UNKNOWN_COUNT : tap.kernelQueueDrops();
+    }
+
+    @Override
+    public String currentNetns(String name) {
+        // Outside the lock, as kernelQueueDrops: system calls.
+        TapPort tap = tapOf(name);
+        return tap == null ? null : tap.currentNetns();
+    }
+
+    /** @return the TAP of the port called {@code name}, or {@code null} */
+    private TapPort tapOf(String name) {
         synchronized (lock) {
             PortEntry e = byName.get(name);
-            if (e == null) {
-                return TapPort.UNKNOWN_COUNT;
-            }
-            tap = e.tap;
+            return e == null ? null : e.tap;
         }
-        // Outside the lock: the read costs system calls, and a thread for a TAP in another namespace.
-        return tap.kernelQueueDrops();
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.ringswitch.api.port.PortConfig;
 import dev.ringswitch.api.port.PortCounters;
 import dev.ringswitch.api.port.PortInfo;
 import dev.ringswitch.api.port.PortService;
+import dev.ringswitch.api.port.TapPort;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -41,8 +42,20 @@ public class PortListCommand extends ListingCommand {
             PortCounters n = port.counters();
             table.row(port.name(), port.number(), port.ifIndex(), c.up() ? "up" : "down", c.mtu(), c.mac(),
                     c.ipv4(), c.vlan().describe(), n.rxPackets(), n.txPackets(), n.rxDrops() + n.txDrops(),
-                    c.netns());
+                    netnsNow(port));
         }
         table.print(out, json);
+    }
+
+    /**
+     * Where the interface is now, which differs from where it was added when an operator moved it by hand; the
+     * configured namespace when the kernel cannot tell, and none ({@code -}) for the appliance's own.
+     */
+    private String netnsNow(PortInfo port) {
+        String now = ports.currentNetns(port.name());
+        if (now == null) {
+            return port.config().netns();
+        }
+        return now.equals(TapPort.OWN_NETNS) ? null : now;
     }
 }

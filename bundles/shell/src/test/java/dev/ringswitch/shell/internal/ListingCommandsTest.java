@@ -6,6 +6,7 @@ import dev.ringswitch.api.module.Band;
 import dev.ringswitch.api.module.DropReason;
 import dev.ringswitch.api.net.MacAddress;
 import dev.ringswitch.api.port.PortConfig;
+import dev.ringswitch.api.port.TapPort;
 import dev.ringswitch.api.stats.PortStats;
 import dev.ringswitch.api.stats.VlanStats;
 import dev.ringswitch.api.vlan.VlanConfig;
@@ -46,6 +47,23 @@ class ListingCommandsTest {
         assertEquals("[{\"name\":\"rsc0\",\"number\":0,\"ifIndex\":100,\"state\":\"down\",\"mtu\":1500,"
                 + "\"mac\":\"02:00:00:00:00:01\",\"address\":null,\"vlan\":\"access 10\",\"rxPackets\":0,"
                 + "\"txPackets\":0,\"drops\":0,\"netns\":\"rsc-h0\"}]\n", Commands.run(c));
+    }
+
+    @Test
+    void portList_showsTheNamespaceTheInterfaceIsInNow() throws Exception {
+        FakePortService ports = new FakePortService();
+        ports.add("rsc0", 0);
+        ports.add("rsc1", 1);
+        ports.setConfig("rsc1", ports.port("rsc1").orElseThrow().config().withNetns("rsc-h1"));
+        ports.moveTo("rsc0", "rsc-h0");
+        ports.moveTo("rsc1", TapPort.OWN_NETNS);
+        PortListCommand c = new PortListCommand();
+        c.ports = ports;
+        c.json = true;
+        String json = Commands.run(c);
+        assertTrue(json.contains("\"name\":\"rsc0\"") && json.contains("\"netns\":\"rsc-h0\"}"),
+                "moved by hand: " + json);
+        assertTrue(json.contains("\"netns\":null}"), "moved back into the appliance's namespace: " + json);
     }
 
     @Test

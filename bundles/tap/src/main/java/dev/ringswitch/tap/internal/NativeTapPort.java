@@ -9,6 +9,7 @@ import dev.ringswitch.api.port.TapPort;
 import dev.ringswitch.tap.internal.ffm.Errno;
 import dev.ringswitch.tap.internal.ffm.LibC;
 import dev.ringswitch.tap.internal.ffm.Linux;
+import dev.ringswitch.tap.internal.ffm.Netns;
 import dev.ringswitch.tap.internal.ffm.TapControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -320,6 +321,24 @@ public final class NativeTapPort implements TapPort {
             // Statistics then show no ring_full figure for the port rather than a wrong one.
             LOG.debug("{}: kernel drop counter not readable: {}", name, e.toString());
             return UNKNOWN_COUNT;
+        }
+    }
+
+    @Override
+    public String currentNetns() {
+        if (isClosed()) {
+            return null;
+        }
+        try (TapControl control = new TapControl(name, fd)) {
+            int netns = control.deviceNetns();
+            try {
+                return Netns.nameOf(netns);
+            } finally {
+                TapControl.closeFd(netns);
+            }
+        } catch (IOException | PortException e) {
+            LOG.debug("{}: network namespace not readable: {}", name, e.toString());
+            return null;
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,24 @@ class MovedTapTest {
             host.ip("link", "set", RENAMED, "netns", "1");
             assertTrue(LinuxNet.exists(RENAMED), "moved back under its new name");
             assertEquals(inNamespace, port.kernelQueueDrops(), "read in this namespace, under the new name");
+        } finally {
+            LinuxNet.deleteIfPresent(RENAMED);
+        }
+    }
+
+    @Test
+    void shouldTellTheNamespaceTheTapIsInNow() {
+        Privileges.requireRoot("TAP devices and network namespaces");
+        try (OneTap tap = new OneTap(NAME, MAC); NetworkNamespace host = NetworkNamespace.create("rst-q")) {
+            TapPort port = tap.port;
+            assertEquals(TapPort.OWN_NETNS, port.currentNetns(), "created here");
+            LinuxNet.run("ip", "link", "set", NAME, "netns", host.name());
+            assertEquals("rst-q", port.currentNetns(), "moved by hand into a namespace ip netns knows");
+            host.ip("link", "set", NAME, "name", RENAMED);
+            host.ip("link", "set", RENAMED, "netns", "1");
+            assertEquals(TapPort.OWN_NETNS, port.currentNetns(), "moved back, under another name");
+            port.close();
+            assertNull(port.currentNetns(), "a closed port cannot tell");
         } finally {
             LinuxNet.deleteIfPresent(RENAMED);
         }

@@ -6,6 +6,9 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Work in the network namespace a TAP was moved to. {@code setns(2)} moves only the calling thread, so the work runs
@@ -16,6 +19,10 @@ import java.util.concurrent.Callable;
 public final class Netns {
 
     private static final long JOIN_TIMEOUT_MILLIS = 5_000;
+    /** Where {@code ip netns} binds the namespaces it names. */
+    private static final String RUN_NETNS = "/run/netns";
+    /** A namespace fd's link in /proc: {@code net:[INODE]}. */
+    private static final Pattern NS_LINK = Pattern.compile("net:\\[(\\d+)]");
 
     private Netns() {
     }
@@ -28,6 +35,39 @@ public final class Netns {
     public static boolean isOurs(int netns) throws IOException {
         return Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(netns)))
                 .equals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")));
+    }
+
+    /**
+     * @param netns a network namespace fd
+     * @return {@code ""} for the namespace this process runs in; else the name of the entry of {@code /run/netns}
+     *         (where {@code ip netns add} binds the namespaces it names) that is this namespace; else the kernel's
+     *         {@code net:[INODE]}
+     * @throws IOException if /proc cannot tell
+     */
+    public static String nameOf(int netns) throws IOException {
+        Path link = Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(netns)));
+        if (link.equals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")))) {
+            return "";
+        }
+        String text = link.toString();
+        Matcher m = NS_LINK.matcher(text);
+        Path named = Path.of(RUN_NETNS);
+        if (!m.matches() || !Files.isDirectory(named)) {
+            return text;
+        }
+        long inode = Long.parseLong(m.group(1));
+        try (Stream<Path> entries = Files.list(named)) {
+            for (Path entry : (Iterable<Path>) entries.sorted()::iterator) {
+                try {
+                    if (((Number) Files.getAttribute(entry, "unix:ino")).longValue() == inode) {
+                        return entry.getFileName().toString();
+                    }
+                } catch (IOException e) {
+                    // An entry removed meanwhile, or one whose bind mount failed: not the namespace.
+                }
+            }
+        }
+        return text;
     }
 
     /**
