@@ -126,6 +126,9 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
 
     private static final Logger LOG = LoggerFactory.getLogger(PortConfigSync.class);
 
+    /** Attempts to save a port whose configuration another party keeps deleting meanwhile (see {@link #save}). */
+    private static final int SAVE_ATTEMPTS = 3;
+
     /** Property that ties a configuration to its file in etc/, as FileInstall and Karaf's config commands set it. */
     static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
 
@@ -418,39 +421,56 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
     private void save(PortConfig port) {
         String name = port.name();
         try {
-            Configuration config = configOf(name);
-            if (config == null) {
-                config = configAdmin.getFactoryConfiguration(PortConfigProperties.FACTORY_PID, name, "?");
-                createdAt.put(name, System.nanoTime());
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Configuration config = saveOnce(port);
+                    LOG.debug("port {}: saved as {}", name, describe(config.getPid(), config));
+                    nameByPid.put(config.getPid(), name);
+                    return;
+                } catch (IllegalStateException deleted) {
+                    // Deleted between our lookup and our update (FileInstall acting on an older removal of the
+                    // same name): the next attempt finds it gone and saves into a new one.
+                    if (attempt == SAVE_ATTEMPTS) {
+                        throw deleted;
+                    }
+                    LOG.debug("port {}: its configuration was deleted while being saved; saving again", name);
+                }
             }
-            Dictionary<String, Object> current = config.getProperties();
-            Hashtable<String, Object> next = current == null ? new Hashtable<>() : copy(current);
-            PortConfigProperties.KEYS.forEach(next::remove);
-            next.putAll(PortConfigProperties.toProperties(port));
-            // The record first: whatever a crash interrupts later, the settings are on disk in one piece.
-            if (records != null) {
-                writeAtomically(records.resolve(name + ".properties"), PortConfigProperties.fileText(port));
-            }
-            if (etc != null && fileOf(next) == null) {
-                File file = fileFor(name).toFile();
-                writeAtomically(file.toPath(), PortConfigProperties.fileText(port));
-                // The same spelling as FileInstall's, so that it finds this configuration when it reads the file.
-                next.put(FILEINSTALL_FILENAME, file.getAbsoluteFile().toURI().toString());
-            }
-            try {
-                config.updateIfDifferent(next);
-            } catch (IllegalStateException deleted) {
-                // Deleted between the lookup and the update (FileInstall acting on an older removal): a new one.
-                config = configAdmin.getFactoryConfiguration(PortConfigProperties.FACTORY_PID, name, "?");
-                createdAt.put(name, System.nanoTime());
-                config.update(next);
-            }
-            LOG.debug("port {}: saved as {}", name, describe(config.getPid(), config));
-            nameByPid.put(config.getPid(), name);
         } catch (IOException | IllegalStateException e) {
             LOG.error("port {}: could not save its configuration ({}); it will not come back after a restart", name,
                     e.getMessage());
         }
+    }
+
+    /**
+     * One attempt of {@link #save}.
+     *
+     * @return the configuration saved into
+     * @throws IllegalStateException if another party deleted the configuration meanwhile
+     */
+    private Configuration saveOnce(PortConfig port) throws IOException {
+        String name = port.name();
+        Configuration config = configOf(name);
+        if (config == null) {
+            config = configAdmin.getFactoryConfiguration(PortConfigProperties.FACTORY_PID, name, "?");
+            createdAt.put(name, System.nanoTime());
+        }
+        Dictionary<String, Object> current = config.getProperties();
+        Hashtable<String, Object> next = current == null ? new Hashtable<>() : copy(current);
+        PortConfigProperties.KEYS.forEach(next::remove);
+        next.putAll(PortConfigProperties.toProperties(port));
+        // The record first: whatever a crash interrupts later, the settings are on disk in one piece.
+        if (records != null) {
+            writeAtomically(records.resolve(name + ".properties"), PortConfigProperties.fileText(port));
+        }
+        if (etc != null && fileOf(next) == null) {
+            File file = fileFor(name).toFile();
+            writeAtomically(file.toPath(), PortConfigProperties.fileText(port));
+            // The same spelling as FileInstall's, so that it finds this configuration when it reads the file.
+            next.put(FILEINSTALL_FILENAME, file.getAbsoluteFile().toURI().toString());
+        }
+        config.updateIfDifferent(next);
+        return config;
     }
 
     /** Deletes a removed port's configuration, its file and its record. */
@@ -463,9 +483,15 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
             if (config == null) {
                 return;
             }
-            File file = fileOf(config.getProperties());
             nameByPid.remove(config.getPid());
-            config.delete();
+            File file;
+            try {
+                file = fileOf(config.getProperties());
+                config.delete();
+            } catch (IllegalStateException alreadyDeleted) {
+                // FileInstall deleted it between our lookup and now: what we came to do. Its file may be left.
+                file = etc == null ? null : fileFor(name).toFile();
+            }
             if (file != null) {
                 // FileInstall deletes it too, but only if it has seen the file since it was written.
                 Files.deleteIfExists(file.toPath());

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -140,6 +141,39 @@ class PortConfigSyncRaceTest {
         assertTrue(cm.pids().contains(PID0), "the new port is saved again: " + cm.pids());
         datapath.removePort("rsr0");
         assertFalse(cm.pids().contains(PID0));
+    }
+
+    @Test
+    void configurationDeletedBetweenLookupAndSave_isSavedAnew() throws Exception {
+        boot(null);
+        datapath.addPort(PortConfig.of("rsr0"));
+        cm.deliver();
+        // FileInstall, acting on an earlier removal of the same name, deletes the configuration just after the
+        // switch found it and before it reads and updates it (seen in a churn of 1,000 add/remove cycles).
+        cm.deleteWhenListed(PID0);
+        datapath.updatePort(datapath.port("rsr0").orElseThrow().config().withMtu(1400));
+
+        Map<String, Object> saved = cm.properties(PID0);
+        assertEquals("1400", saved == null ? null : String.valueOf(saved.get("mtu")), "saved in a new configuration");
+        cm.deliver();
+        assertEquals(1400, datapath.port("rsr0").orElseThrow().config().mtu(), "the late deletion kept the port");
+        assertTrue(cm.pids().contains(PID0), "and its configuration: " + cm.pids());
+    }
+
+    @Test
+    void configurationDeletedBetweenLookupAndRemoval_leavesNoFile() throws Exception {
+        boot(null);
+        datapath.addPort(PortConfig.of("rsr0"));
+        cm.deliver();
+        Path file = etc.resolve(PortConfigProperties.FACTORY_PID + "-rsr0.cfg");
+        assertTrue(Files.exists(file));
+        cm.deleteWhenListed(PID0);
+        datapath.removePort("rsr0");
+        cm.deliver();
+
+        assertFalse(Files.exists(file), "the removed port's file is left and would bring it back");
+        assertFalse(cm.pids().contains(PID0), cm.pids().toString());
+        assertTrue(datapath.port("rsr0").isEmpty());
     }
 
     @Test

@@ -35,6 +35,8 @@ public final class FakeConfigAdmin implements ConfigurationAdmin {
     private final Deque<String[]> queue = new ArrayDeque<>();
     private ManagedServiceFactory factory;
     private String factoryPid;
+    /** A configuration to delete right after a lookup returned it, as FileInstall may; see {@link #deleteWhenListed}. */
+    private String deleteWhenListed;
 
     /**
      * Registers the factory and queues an update for each of its existing configurations, as ConfigAdmin does when a
@@ -170,10 +172,26 @@ public final class FakeConfigAdmin implements ConfigurationAdmin {
     @Override
     public synchronized Configuration[] listConfigurations(String filter) throws InvalidSyntaxException {
         Filter f = filter == null ? null : FrameworkUtil.createFilter(filter);
-        List<Configuration> out = configs.values().stream()
-                .filter(c -> c.properties != null && (f == null || f.match(c.properties)))
-                .map(c -> (Configuration) c).toList();
+        List<FakeConfiguration> out = configs.values().stream()
+                .filter(c -> c.properties != null && (f == null || f.match(c.properties))).toList();
+        for (FakeConfiguration c : out) {
+            if (c.pid.equals(deleteWhenListed)) {
+                deleteWhenListed = null;
+                c.delete();
+            }
+        }
         return out.isEmpty() ? null : out.toArray(new Configuration[0]);
+    }
+
+    /**
+     * The next lookup that finds this configuration returns it already deleted: another party (FileInstall acting on
+     * an older removal) deleted it between the caller's lookup and its next call, which then throws
+     * {@link IllegalStateException} as Felix's ConfigAdmin does.
+     *
+     * @param pid the configuration
+     */
+    public synchronized void deleteWhenListed(String pid) {
+        deleteWhenListed = pid;
     }
 
     private static Hashtable<String, Object> copy(Dictionary<String, ?> properties) {
@@ -204,6 +222,9 @@ public final class FakeConfigAdmin implements ConfigurationAdmin {
         @Override
         public Dictionary<String, Object> getProperties() {
             synchronized (FakeConfigAdmin.this) {
+                if (deleted) {
+                    throw new IllegalStateException("Configuration " + pid + " deleted");
+                }
                 return properties == null ? null : copy(properties);
             }
         }
