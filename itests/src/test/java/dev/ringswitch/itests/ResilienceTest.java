@@ -191,6 +191,9 @@ class ResilienceTest {
         JvmProbe probe = new JvmProbe(karaf.javaPid());
         admin("ringswitch:port-add " + CHURN_PORT);
         admin("ringswitch:port-remove " + CHURN_PORT);
+        // The metrics server starts a pool thread at its first request, and the test scrapes below: start it now,
+        // so that the test also passes when it runs alone.
+        Metrics.scrape(metricsPort);
         JvmProbe.Snapshot before = probe.snapshot();
         List<String> configsBefore = portConfigs();
         List<String> filesBefore = portFiles();
