@@ -192,12 +192,22 @@ class IoUringBatchTest {
         for (int i = 0; i < 2_000; i++) {
             sink += exercise(buffer, frame.length, 10);
         }
-        long before = threads.getCurrentThreadAllocatedBytes();
-        sink += exercise(buffer, frame.length, 10_000);
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // Steady state is what counts: measure up to ten times and keep the least. A call that starts before the JIT
+        // has installed its compiled code still allocates in the profiling tier (seen in CI once more after the
+        // warm-up above: 40 bytes a round); an allocation on the batch path itself shows in every measurement.
+        List<Long> measured = new ArrayList<>();
+        long least = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 10 && least >= 4096; attempt++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            sink += exercise(buffer, frame.length, 1_000);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            measured.add(allocated);
+            least = Math.min(least, allocated);
+        }
         assertTrue(sink != 0);
-        // 10,000 batches of 32 writes and 32 reads: one 16-byte object per operation would be 10 MB.
-        assertTrue(allocated < 4096, "the batch path allocated " + allocated + " bytes for 640,000 operations");
+        // 1,000 batches of 32 writes and 32 reads: one 16-byte object per operation would be 1 MB.
+        assertTrue(least < 4096, "the batch path allocated in every measurement of 64,000 operations: " + measured
+                + " bytes");
     }
 
     private long exercise(MemorySegment buffer, int length, int rounds) {
