@@ -20,7 +20,7 @@ public final class Netns {
 
     private static final long JOIN_TIMEOUT_MILLIS = 5_000;
     /** Where {@code ip netns} binds the namespaces it names. */
-    private static final String RUN_NETNS = "/run/netns";
+    public static final String NETNS_DIR = "/run/netns";
     /** A namespace fd's link in /proc: {@code net:[INODE]}. */
     private static final Pattern NS_LINK = Pattern.compile("net:\\[(\\d+)]");
 
@@ -33,8 +33,7 @@ public final class Netns {
      * @throws IOException if /proc cannot tell
      */
     public static boolean isOurs(int netns) throws IOException {
-        return Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(netns)))
-                .equals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")));
+        return isOurs(linkOf(netns));
     }
 
     /**
@@ -45,13 +44,13 @@ public final class Netns {
      * @throws IOException if /proc cannot tell
      */
     public static String nameOf(int netns) throws IOException {
-        Path link = Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(netns)));
-        if (link.equals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")))) {
+        Path link = linkOf(netns);
+        if (isOurs(link)) {
             return "";
         }
         String text = link.toString();
         Matcher m = NS_LINK.matcher(text);
-        Path named = Path.of(RUN_NETNS);
+        Path named = Path.of(NETNS_DIR);
         if (!m.matches() || !Files.isDirectory(named)) {
             return text;
         }
@@ -68,6 +67,15 @@ public final class Netns {
             }
         }
         return text;
+    }
+
+    /** @return what /proc shows a namespace fd as: {@code net:[INODE]} */
+    private static Path linkOf(int netns) throws IOException {
+        return Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(netns)));
+    }
+
+    private static boolean isOurs(Path link) throws IOException {
+        return link.equals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")));
     }
 
     /**

@@ -21,8 +21,6 @@ public final class TapControl implements AutoCloseable {
 
     /** Path of the TUN/TAP clone device. */
     public static final String TUN_PATH = "/dev/net/tun";
-    /** Where {@code ip netns} keeps its named namespaces. */
-    public static final String NETNS_DIR = "/run/netns";
 
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment errno = LibC.allocateErrnoState(arena);
@@ -83,7 +81,7 @@ public final class TapControl implements AutoCloseable {
      * @throws PortException if the namespace does not exist or cannot be joined (setns needs CAP_SYS_ADMIN)
      */
     public static int openTunIn(String netns, String ifname) {
-        String path = NETNS_DIR + "/" + netns;
+        String path = Netns.NETNS_DIR + "/" + netns;
         String operation = "open(" + path + ")";
         int nsFd;
         try (Arena arena = Arena.ofConfined()) {
