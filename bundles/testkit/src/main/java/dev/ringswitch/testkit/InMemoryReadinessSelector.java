@@ -91,10 +91,16 @@ public final class InMemoryReadinessSelector implements ReadinessSelector {
         int n = 0;
         for (int i = 0; i < regs.length && n < readyTokens.length; i++) {
             if (regs[i].port().hasIngress()) {
+                regs[i].port().reportedReadable();
                 readyTokens[n++] = regs[i].token();
             }
         }
         return n;
+    }
+
+    /** @return whether a thread is parked in {@link #select}, waiting for a frame */
+    boolean waiting() {
+        return parked != null;
     }
 
     /** Called by a port after queuing a frame. */

@@ -7,12 +7,14 @@ import dev.ringswitch.api.port.TapPort;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link TapPort} without a kernel: two {@link OffHeapFrameQueue}s stand for the TAP's queues.
@@ -36,6 +38,8 @@ public final class InMemoryTapPort implements TapPort {
     private static final VarHandle TX_FRAMES;
     private static final VarHandle TX_BYTES;
     private static final VarHandle INJECT_DROPS;
+    private static final VarHandle EMPTY_READS;
+    private static final VarHandle REPORTED;
 
     static {
         try {
@@ -43,6 +47,8 @@ public final class InMemoryTapPort implements TapPort {
             TX_FRAMES = lookup.findVarHandle(InMemoryTapPort.class, "txFrames", long.class);
             TX_BYTES = lookup.findVarHandle(InMemoryTapPort.class, "txBytes", long.class);
             INJECT_DROPS = lookup.findVarHandle(InMemoryTapPort.class, "injectDrops", long.class);
+            EMPTY_READS = lookup.findVarHandle(InMemoryTapPort.class, "emptyReads", long.class);
+            REPORTED = lookup.findVarHandle(InMemoryTapPort.class, "reported", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -73,6 +79,14 @@ public final class InMemoryTapPort implements TapPort {
     private volatile long txBytes;
     @SuppressWarnings("unused")
     private volatile long injectDrops;
+    /** Reads that found no frame; written by the reading thread only. */
+    @SuppressWarnings("unused")
+    private volatile long emptyReads;
+    /** Times a selector reported the port readable; written by the selecting thread only. */
+    @SuppressWarnings("unused")
+    private volatile long reported;
+    /** Answers frames the switch writes, within the write ({@link #answerWith}). */
+    private volatile UnaryOperator<byte[]> answerer;
 
     /**
      * @param name the interface name
@@ -205,6 +219,38 @@ public final class InMemoryTapPort implements TapPort {
         return toSwitch.size();
     }
 
+    /**
+     * Makes the host answer within each write, as a host's network stack does when the switch writes to its TAP (an
+     * echo reply, a TCP ACK): the answer is queued towards the switch before {@link #write} returns. Copies each
+     * written frame into a new array: for tests, not benchmarks.
+     *
+     * @param host returns the answer to a frame, or {@code null} for none; {@code null} stops answering
+     */
+    public void answerWith(UnaryOperator<byte[]> host) {
+        this.answerer = host;
+    }
+
+    /** @return whether the selector watching this port is blocked, waiting for a frame */
+    public boolean selectorWaiting() {
+        InMemoryReadinessSelector s = selector;
+        return s != null && s.waiting();
+    }
+
+    /** @return reads by the switch that found no frame (EAGAIN on a TAP) */
+    public long emptyReads() {
+        return (long) EMPTY_READS.getOpaque(this);
+    }
+
+    /** @return how often a selector reported this port readable */
+    public long timesReportedReadable() {
+        return (long) REPORTED.getOpaque(this);
+    }
+
+    /** Called by a selector that reports the port readable. */
+    void reportedReadable() {
+        REPORTED.setOpaque(this, (long) REPORTED.getOpaque(this) + 1);
+    }
+
     /** @return whether the port was opened persistent (for checks on what a reopen would change) */
     public boolean persistentAtOpen() {
         return persistentAtOpen;
@@ -263,7 +309,11 @@ public final class InMemoryTapPort implements TapPort {
             throw new PortException(name, "read", errno, name + ": read failed: errno " + errno);
         }
         int length = toSwitch.poll(buffer, offset, capacity);
-        return length < 0 ? WOULD_BLOCK : length;
+        if (length < 0) {
+            EMPTY_READS.setOpaque(this, (long) EMPTY_READS.getOpaque(this) + 1);
+            return WOULD_BLOCK;
+        }
+        return length;
     }
 
     @Override
@@ -278,6 +328,13 @@ public final class InMemoryTapPort implements TapPort {
         }
         TX_FRAMES.setOpaque(this, (long) TX_FRAMES.getOpaque(this) + 1);
         TX_BYTES.setOpaque(this, (long) TX_BYTES.getOpaque(this) + length);
+        UnaryOperator<byte[]> host = answerer;
+        if (host != null) {
+            byte[] answer = host.apply(buffer.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
+            if (answer != null) {
+                inject(answer);
+            }
+        }
         return length;
     }
 

@@ -28,6 +28,10 @@ final class PortEntry {
     long pendingUntil = -1;
     /** Worker thread only: frames read in the port's last turn; 0 or 1 means quiet (see {@link Worker}). */
     int lastBurst;
+    /** Worker thread only: the worker's wakeup in which it last served a lone frame of this port (see {@link Worker}). */
+    long loneWakeup = -2;
+    /** Worker thread only: a read failed; the port is no longer watched until it is added again. */
+    boolean readFailed;
     private volatile PortConfig config;
 
     PortEntry(int number, TapPort tap, PortConfig config) {

@@ -26,9 +26,10 @@ import java.util.concurrent.locks.LockSupport;
  * thread asked for one; serve the ready ports round-robin, starting one further each round. Serving a port:
  * <ol>
  *   <li>read up to {@code ingressBatch} frames (the fairness quantum) into the worker's buffers, stopping early at
- *       EAGAIN: the port's kernel queue is then empty. A quiet port (at most one frame in its last turn) gets its
- *       first frame switched and written on its own before the worker reads on, so that a lone frame (a ping, a
- *       request, an ACK) does not wait for the read that finds the queue empty;</li>
+ *       EAGAIN: the port's kernel queue is then empty. A quiet port (at most one frame in its last turn) has one
+ *       frame read, switched and written, and the worker waits again: a lone frame (a ping, a request, an ACK) costs
+ *       no read that finds the queue empty, and the answer its destination sent during the write is read right away
+ *       ({@link #serveLone});</li>
  *   <li>run the burst through the pipeline ({@link #switchBurst}): drop runts and over-long frames, fill each egress
  *       set with the hub default, run the modules module-major (module A over the whole burst, then module B), drop
  *       frames left without egress, ask the tagging module for each egress port's tag;</li>
@@ -126,6 +127,10 @@ final class Worker implements Runnable {
     private boolean drained;
     private long burstBytes;
     private int rotation;
+    /** Counts the worker's returns from the selector; see {@link #serveLone}. */
+    private long wakeups;
+    /** Whether the last select took {@link #TRAIN_GAP_NANOS} or longer, i.e. blocked before ports became ready. */
+    private boolean waited = true;
 
     // The watchdog's view (see Ring): which module the worker is inside, since when, and whether it was given up.
     /** When the worker entered the current module call ({@code System.nanoTime()}, never 0), or {@link #IDLE}. */
@@ -172,6 +177,7 @@ final class Worker implements Runnable {
         // watchdog read (acquire) before it built this worker: they are visible here.
         this.published = stuck == null ? -1 : stuck.published;
         this.rotation = stuck == null ? 0 : stuck.rotation;
+        this.wakeups = stuck == null ? 0 : stuck.wakeups;
         this.lostPort = stuck == null ? -1 : stuck.burstPort;
         this.lostCount = stuck == null ? 0 : stuck.burstCount;
     }
@@ -287,6 +293,12 @@ final class Worker implements Runnable {
 
     /** See {@link #rounds()}. */
     private static final int ROUNDS_PER_CALL = 8;
+    /**
+     * A select that returns within this long did not wait: what it reports was already queued (a train). A wait
+     * that blocks costs a context switch and a wake-up, several microseconds even on bare metal; a return without
+     * blocking costs about one system call.
+     */
+    static final long TRAIN_GAP_NANOS = 20_000;
 
     /**
      * One wakeup: wait for ready ports, adopt the plan, serve a barrier request, serve the ports. The plan is read
@@ -294,7 +306,9 @@ final class Worker implements Runnable {
      * the worker waits wakes it.
      */
     private void round() {
+        long before = System.nanoTime();
         int n = selector.select(ready, Ring.SELECT_TIMEOUT_MILLIS);
+        wakeups++;
         Plan p = ring.plan();
         if (p != current) {
             adopt(p);
@@ -305,6 +319,7 @@ final class Worker implements Runnable {
         if (n <= 0) {
             return;
         }
+        waited = System.nanoTime() - before >= TRAIN_GAP_NANOS;
         int first = Math.floorMod(rotation++, n);
         for (int i = 0; i < n && !abandoned; i++) {
             PortEntry e = current.ports[ready[(first + i) % n]];
@@ -317,23 +332,43 @@ final class Worker implements Runnable {
     // ---- reading and handing over ----------------------------------------------------------------------------------
 
     private void serve(PortEntry e) {
-        int total = 0;
-        if (e.lastBurst <= 1) {
-            // A quiet port: its first frame most likely comes alone (a request, an ACK). Switch and write it before
-            // looking for more, so that its latency does not include the read that finds the queue empty.
-            total = readBurst(e, 1);
-            if (total == 1) {
-                dispatch(e, 1, true);
-            }
-        }
-        if (total == 0 && e.lastBurst <= 1 || abandoned) {
-            e.lastBurst = total;
+        if (e.lastBurst <= 1 && (waited || e.loneWakeup != wakeups - 1)) {
+            serveLone(e, true);
             return;
         }
         int k = readBurst(e, burst.length);
-        e.lastBurst = total + k;
+        e.lastBurst = k;
         if (k > 0) {
             dispatch(e, k, drained || burstBytes > BULK_BURST_BYTES);
+        }
+    }
+
+    /**
+     * Serves a quiet port: its frame most likely comes alone (a request, an ACK), so it is switched and written
+     * without looking for more, and the worker goes back to waiting. If more did come, the next wakeup reports the
+     * port again at once, and a port reported again at once after a lone frame (the select returned within
+     * {@link #TRAIN_GAP_NANOS}) is served as a busy one ({@link #serve}), so a train costs one extra wait, not one
+     * per frame. A quiet port thus costs one read per frame where reading until EAGAIN cost two.
+     *
+     * <p>A frame written to a host usually gets its answer in the same system call: the write runs the host's
+     * network stack, which replies (an echo, a TCP ACK) into its TAP before the write returns. So after writing a
+     * lone frame inline to a single quiet port, the worker reads that port once ({@code mayFollow}), and switches the
+     * answer before it waits again: a request and its response cross the switch in one wakeup, without the wait
+     * that would only report the answer as ready. One hop only: the answer's own destination is not read, because
+     * the requester is waiting for the answer, not about to send.
+     *
+     * @param mayFollow whether to read the port the frame went to
+     */
+    private void serveLone(PortEntry e, boolean mayFollow) {
+        int got = readBurst(e, 1);
+        e.lastBurst = got;
+        if (got == 0) {
+            return;
+        }
+        e.loneWakeup = wakeups;
+        PortEntry out = dispatch(e, 1, true);
+        if (mayFollow && out != null && out != e && out.lastBurst <= 1 && !out.readFailed && !abandoned) {
+            serveLone(out, false);
         }
     }
 
@@ -376,6 +411,7 @@ final class Worker implements Runnable {
                         // A port that errors would be reported readable forever: stop watching it until it is
                         // re-added. Counted once, as when reading stopped at the first failed read.
                         failed = true;
+                        e.readFailed = true;
                         e.stats.rxError();
                         selector.deregister(tap);
                         e.log.warn(LOG, "read failed, no longer reading from this port; remove and add it again",
@@ -413,13 +449,15 @@ final class Worker implements Runnable {
      *
      * @param alone whether the frames are not part of a train that keeps coming (the queue was empty after them,
      *              or they are bulk), so that writing them here delays nothing
+     * @return the port the frames were written to, if the worker wrote them itself and to that one port only;
+     *         otherwise {@code null}
      */
-    private void dispatch(PortEntry e, int k, boolean alone) {
+    private PortEntry dispatch(PortEntry e, int k, boolean alone) {
         burstPort = e.number;
         burstCount = k;
         switchBurst(k);
         if (abandoned) {
-            return;
+            return null;
         }
         collectEgress(k);
         if ((alone || !pipelines) && nothingPendingFor(burstEgress)) {
@@ -427,6 +465,7 @@ final class Worker implements Runnable {
                 writer.write(burst[i]);
             }
             writer.flush();
+            return burstEgress.size() == 1 ? current.ports[burstEgress.next(0)] : null;
         } else {
             handOver(k);
             for (int port = burstEgress.next(0); port >= 0; port = burstEgress.next(port + 1)) {
@@ -435,6 +474,7 @@ final class Worker implements Runnable {
                     out.pendingUntil = published;
                 }
             }
+            return null;
         }
     }
 
