@@ -98,8 +98,8 @@ class RequestResponseTest extends SwitchTestBase {
 
     private static byte[] request(int i) {
         return FrameBuilder.ethernet().source("02:00:00:00:00:01").destination("02:00:00:00:00:02")
-                .etherType(0x88b5)
-                .payload(new byte[] {(byte) (i >>> 24), (byte) (i >>> 16), (byte) (i >>> 8), (byte) i}).length(64).build();
+                .etherType(0x88b5).payload(new byte[] {(byte) (i >>> 24), (byte) (i >>> 16), (byte) (i >>> 8), (byte) i})
+                .length(64).build();
     }
 
     /** The server's host: answers each frame to its sender, as an echo responder would. */
