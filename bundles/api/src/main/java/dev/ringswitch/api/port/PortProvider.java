@@ -1,5 +1,7 @@
 package dev.ringswitch.api.port;
 
+import java.util.BitSet;
+
 /**
  * SPI: opens kernel ports. The TAP bundle implements it over /dev/net/tun; tests can implement it in memory.
  */
@@ -28,5 +30,27 @@ public interface PortProvider {
      */
     default PortIoBatch openBatch(int capacity) {
         return PortIoBatch.sequential(capacity);
+    }
+
+    /**
+     * The CPUs the calling thread may run on (its affinity mask), for placing the datapath's threads. The default
+     * does not know and returns an empty set.
+     *
+     * @return the CPU numbers, e.g. {0, 1}
+     */
+    default BitSet allowedCpus() {
+        return new BitSet();
+    }
+
+    /**
+     * Binds the calling thread to one CPU, as a datapath thread that keeps its caches warm there. The default cannot
+     * and returns {@code false}.
+     *
+     * @param cpu the CPU number
+     * @return whether the thread is now bound to it
+     * @throws PortException if the kernel refuses, naming the errno and the fix
+     */
+    default boolean pinCurrentThread(int cpu) {
+        return false;
     }
 }

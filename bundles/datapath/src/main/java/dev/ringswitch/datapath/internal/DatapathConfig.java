@@ -65,6 +65,11 @@ public @interface DatapathConfig {
             + " kernel refuses io_uring) or syscalls (one read or write per frame).")
     String ioEngine() default RingSettings.DEFAULT_IO_ENGINE;
 
+    /** @return where the worker thread runs: auto, none or a CPU number */
+    @AttributeDefinition(description = "The CPU the worker thread is bound to: auto (the last CPU the process may run"
+            + " on, if it may run on two or more), none (the scheduler places it) or a CPU number.")
+    String workerCpu() default RingSettings.DEFAULT_WORKER_CPU;
+
     /** @return broadcast and multicast frames a port may send per second, 0 for no limit */
     @AttributeDefinition(description = "Storm control: broadcast and multicast frames one port may send per second"
             + " (with 100 ms worth of burst); the rest are dropped and counted as storm. 0 = no limit. Applies at"

@@ -15,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +103,8 @@ final class Ring {
     private volatile long barrierGeneration = -1;
     @SuppressWarnings("unused")
     private volatile long publishStalls;
+    /** The CPU the worker bound itself to, or -1 ({@link #placeWorker}). */
+    private volatile int workerCpuInUse = -1;
 
     /**
      * Allocates the ring memory and builds the threads (not started).
@@ -245,6 +248,41 @@ final class Ring {
         worker = next;
         workerThread = thread;
         thread.start();
+    }
+
+    /**
+     * Worker thread, as it starts: binds itself to the CPU {@code workerCpu} names (see {@link WorkerCpu}). A CPU the
+     * process may not use, or a kernel that refuses, leaves the worker unbound with one warning: the switch works
+     * either way.
+     */
+    void placeWorker() {
+        WorkerCpu wanted = settings.workerCpu();
+        BitSet allowed = provider.allowedCpus();
+        int cpu = wanted.choose(allowed);
+        if (cpu < 0) {
+            if (wanted.cpu() >= 0) {
+                LOG.warn("ringswitch-worker: workerCpu = {} is not a CPU this process may run on (it may use {});"
+                        + " the worker runs unbound: set workerCpu in {} to one of those, or auto", wanted.label(),
+                        allowed, RingSettings.PID);
+            }
+            workerCpuInUse = -1;
+            return;
+        }
+        try {
+            if (provider.pinCurrentThread(cpu)) {
+                workerCpuInUse = cpu;
+                LOG.info("ringswitch-worker: bound to CPU {} (workerCpu = {})", cpu, wanted.label());
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("ringswitch-worker: could not be bound to CPU {} ({}); it runs unbound", cpu, e.getMessage());
+        }
+        workerCpuInUse = -1;
+    }
+
+    /** @return the CPU the worker is bound to, or -1 */
+    int workerCpuInUse() {
+        return workerCpuInUse;
     }
 
     /** @return a batch for one datapath thread's frame I/O, as {@code ioEngine} says */

@@ -16,10 +16,11 @@ import dev.ringswitch.api.module.Frame;
  * @param offloads open every port with a virtio-net header and checksum/TSO offloads (GSO frames up to 64 KiB)
  * @param handOver whether the worker hands backlogs to the egress thread
  * @param ioEngine how frames are read and written: batched on io_uring, or one syscall each
+ * @param workerCpu where the worker thread runs
  */
 record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBatch, WaitStrategyKind waitStrategy,
                     long quiesceTimeoutMillis, int moduleFailureThreshold, boolean offloads, HandOver handOver,
-                    IoEngine ioEngine) {
+                    IoEngine ioEngine, WorkerCpu workerCpu) {
 
     /** Configuration PID of the datapath. */
     static final String PID = "ringswitch.datapath";
@@ -51,6 +52,8 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     static final String DEFAULT_HAND_OVER = "auto";
     /** A burst's reads, and its writes, in one system call each; see bench/README.md for what it gains. */
     static final String DEFAULT_IO_ENGINE = "io_uring";
+    /** The worker on the last CPU; see {@link WorkerCpu}. */
+    static final String DEFAULT_WORKER_CPU = "auto";
 
     /** Smallest ring accepted. */
     static final int MIN_RING_SIZE = 2;
@@ -67,7 +70,7 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     static final RingSettings DEFAULTS = new RingSettings(DEFAULT_RING_SIZE, DEFAULT_FRAME_SIZE,
             DEFAULT_INGRESS_BATCH, DEFAULT_WORKER_BATCH, WaitStrategyKind.parse(DEFAULT_WAIT_STRATEGY),
             DEFAULT_QUIESCE_TIMEOUT_MILLIS, DEFAULT_MODULE_FAILURE_THRESHOLD, DEFAULT_OFFLOADS,
-            HandOver.parse(DEFAULT_HAND_OVER), IoEngine.parse(DEFAULT_IO_ENGINE));
+            HandOver.parse(DEFAULT_HAND_OVER), IoEngine.parse(DEFAULT_IO_ENGINE), WorkerCpu.parse(DEFAULT_WORKER_CPU));
 
     /**
      * Validates.
@@ -93,6 +96,14 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
         if (moduleFailureThreshold < 1) {
             throw invalid("moduleFailureThreshold", moduleFailureThreshold, "at least 1");
         }
+    }
+
+    /** Settings with the default for {@code workerCpu}. */
+    RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBatch, WaitStrategyKind waitStrategy,
+                 long quiesceTimeoutMillis, int moduleFailureThreshold, boolean offloads, HandOver handOver,
+                 IoEngine ioEngine) {
+        this(ringSize, frameSize, ingressBatch, workerBatch, waitStrategy, quiesceTimeoutMillis,
+                moduleFailureThreshold, offloads, handOver, ioEngine, WorkerCpu.parse(DEFAULT_WORKER_CPU));
     }
 
     /** Settings with the default for {@code ioEngine}. */
@@ -128,7 +139,7 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
         return new RingSettings(config.ringSize(), config.frameSize(), config.ingressBatch(), config.workerBatch(),
                 WaitStrategyKind.parse(config.waitStrategy()), config.quiesceTimeoutMillis(),
                 config.moduleFailureThreshold(), config.offloads(), HandOver.parse(config.handOver()),
-                IoEngine.parse(config.ioEngine()));
+                IoEngine.parse(config.ioEngine()), WorkerCpu.parse(config.workerCpu()));
     }
 
     /** @return operations per I/O batch: a burst's reads, or its writes to a few ports each */
@@ -158,7 +169,7 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     boolean ringDiffers(RingSettings other) {
         return ringSize != other.ringSize || frameSize != other.frameSize || ingressBatch != other.ingressBatch
                 || workerBatch != other.workerBatch || waitStrategy != other.waitStrategy || handOver != other.handOver
-                || ioEngine != other.ioEngine;
+                || ioEngine != other.ioEngine || !workerCpu.equals(other.workerCpu);
     }
 
     /** @return the settings in cfg syntax, for the Started line */
@@ -167,6 +178,6 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
                 + ", workerBatch=" + workerBatch + ", waitStrategy=" + waitStrategy.label() + ", offloads="
                 + (offloadsActive() ? "on" : offloads ? "off (frameSize below " + GSO_FRAME_SIZE + ")" : "off")
                 + ", handOver=" + handOver.label() + (handOver.pipelines() ? " (pipelined)" : " (run to completion)")
-                + ", ioEngine=" + ioEngine.label();
+                + ", ioEngine=" + ioEngine.label() + ", workerCpu=" + workerCpu.label();
     }
 }

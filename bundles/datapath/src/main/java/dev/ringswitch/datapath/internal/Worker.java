@@ -241,6 +241,7 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         try {
+            ring.placeWorker();
             switchUntilStopped();
         } finally {
             io.close();

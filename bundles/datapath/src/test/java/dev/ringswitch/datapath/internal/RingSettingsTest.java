@@ -2,6 +2,8 @@ package dev.ringswitch.datapath.internal;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.BitSet;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -77,7 +79,32 @@ class RingSettingsTest {
                 d.waitStrategy(), d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(),
                 IoEngine.SYSCALLS);
         assertTrue(syscalls.ringDiffers(d), "a new engine restarts the ring's threads");
-        assertTrue(syscalls.describe().endsWith("ioEngine=syscalls"), syscalls.describe());
+        assertTrue(syscalls.describe().contains(", ioEngine=syscalls,"), syscalls.describe());
         assertTrue(d.ioBatch() >= d.ingressBatch(), "a whole burst's reads fit in one batch");
+    }
+
+    @Test
+    void shouldParseAndPlaceTheWorkerCpu() {
+        BitSet twoCpus = new BitSet();
+        twoCpus.set(0, 2);
+        BitSet oneCpu = new BitSet();
+        oneCpu.set(0);
+        assertEquals(1, WorkerCpu.parse(RingSettings.DEFAULT_WORKER_CPU).choose(twoCpus), "auto: the last CPU");
+        assertEquals(-1, WorkerCpu.parse("auto").choose(oneCpu), "auto on one CPU: unbound");
+        assertEquals(-1, WorkerCpu.parse("auto").choose(new BitSet()), "auto, CPUs unknown: unbound");
+        assertEquals(-1, WorkerCpu.parse(" None ").choose(twoCpus));
+        assertEquals(0, WorkerCpu.parse("0").choose(twoCpus));
+        assertEquals(-1, WorkerCpu.parse("5").choose(twoCpus), "a CPU the process may not use: unbound");
+        for (String bad : new String[] {"-1", "last", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WorkerCpu.parse(bad));
+            assertEquals("invalid workerCpu '" + bad + "' in ringswitch.datapath: expected auto, none or a CPU number"
+                    + " (0, 1, ...)", e.getMessage());
+        }
+        RingSettings d = RingSettings.DEFAULTS;
+        RingSettings none = new RingSettings(d.ringSize(), d.frameSize(), d.ingressBatch(), d.workerBatch(),
+                d.waitStrategy(), d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(),
+                d.ioEngine(), WorkerCpu.parse("none"));
+        assertTrue(none.ringDiffers(d), "binding the worker elsewhere restarts the ring's threads");
+        assertTrue(none.describe().endsWith("workerCpu=none"), none.describe());
     }
 }

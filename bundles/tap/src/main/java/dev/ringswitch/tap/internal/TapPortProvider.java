@@ -6,12 +6,17 @@ import dev.ringswitch.api.port.PortIoBatch;
 import dev.ringswitch.api.port.PortProvider;
 import dev.ringswitch.api.port.ReadinessSelector;
 import dev.ringswitch.api.port.TapPort;
+import dev.ringswitch.tap.internal.ffm.LibC;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -108,6 +113,38 @@ public class TapPortProvider implements PortProvider {
             }
         }
         return PortIoBatch.sequential(capacity);
+    }
+
+    @Override
+    public BitSet allowedCpus() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = LibC.allocateErrnoState(arena);
+            MemorySegment mask = arena.allocate(LibC.CPU_SET_BYTES);
+            if (LibC.schedGetaffinity(state, 0, mask) != 0) {
+                return new BitSet();
+            }
+            return BitSet.valueOf(mask.toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
+    @Override
+    public boolean pinCurrentThread(int cpu) {
+        if (cpu < 0 || cpu >= LibC.CPU_SET_BYTES * 8) {
+            throw new IllegalArgumentException("CPU " + cpu + " is outside 0.." + (LibC.CPU_SET_BYTES * 8 - 1));
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = LibC.allocateErrnoState(arena);
+            MemorySegment mask = arena.allocate(LibC.CPU_SET_BYTES);
+            mask.set(ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
+            if (LibC.schedSetaffinity(state, 0, mask) != 0) {
+                int errno = LibC.errno(state);
+                throw new PortException(Thread.currentThread().getName(), "sched_setaffinity", errno,
+                        Thread.currentThread().getName() + ": cannot be bound to CPU " + cpu + ": "
+                                + LibC.strerror(errno) + " (the CPU is offline or outside this process's cpuset;"
+                                + " choose one of " + allowedCpus() + ")");
+            }
+            return true;
+        }
     }
 
     /** @return how many ports this provider opened that are still open */

@@ -146,6 +146,14 @@ public final class LibC {
     /** {@code int munmap(void *addr, size_t length)}, address as long. */
     private static final MethodHandle MUNMAP = downcall("munmap",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO);
+    /** {@code int sched_getaffinity(pid_t pid, size_t cpusetsize, cpu_set_t *mask)}. */
+    private static final MethodHandle SCHED_GETAFFINITY = downcall("sched_getaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), CAPTURE_ERRNO);
+    /** {@code int sched_setaffinity(pid_t pid, size_t cpusetsize, const cpu_set_t *mask)}. */
+    private static final MethodHandle SCHED_SETAFFINITY = downcall("sched_setaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), CAPTURE_ERRNO);
+    /** Bytes of glibc's {@code cpu_set_t}: 1,024 CPUs. */
+    public static final long CPU_SET_BYTES = 128;
     /** {@code char *strerror(int errnum)}: cannot fail, so no errno capture. */
     private static final MethodHandle STRERROR = downcall("strerror",
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -451,6 +459,38 @@ public final class LibC {
             return (int) EVENTFD.invokeExact(state, initialValue, flags);
         } catch (Throwable t) {
             throw new AssertionError("eventfd downcall failed", t);
+        }
+    }
+
+    /**
+     * {@code sched_getaffinity(2)}.
+     *
+     * @param state errno capture segment
+     * @param tid the thread, 0 for the calling one
+     * @param mask {@link #CPU_SET_BYTES} bytes to fill
+     * @return 0, or -1 with errno in {@code state}
+     */
+    public static int schedGetaffinity(MemorySegment state, int tid, MemorySegment mask) {
+        try {
+            return (int) SCHED_GETAFFINITY.invokeExact(state, tid, mask.byteSize(), mask);
+        } catch (Throwable t) {
+            throw new AssertionError("sched_getaffinity downcall failed", t);
+        }
+    }
+
+    /**
+     * {@code sched_setaffinity(2)}.
+     *
+     * @param state errno capture segment
+     * @param tid the thread, 0 for the calling one
+     * @param mask the CPUs it may run on, {@link #CPU_SET_BYTES} bytes
+     * @return 0, or -1 with errno in {@code state}
+     */
+    public static int schedSetaffinity(MemorySegment state, int tid, MemorySegment mask) {
+        try {
+            return (int) SCHED_SETAFFINITY.invokeExact(state, tid, mask.byteSize(), mask);
+        } catch (Throwable t) {
+            throw new AssertionError("sched_setaffinity downcall failed", t);
         }
     }
 

@@ -1,0 +1,69 @@
+package dev.ringswitch.datapath.internal;
+
+import java.util.BitSet;
+import java.util.Locale;
+
+/**
+ * Where the worker thread runs ({@code workerCpu} in {@value RingSettings#PID}): {@code auto}, {@code none} or a CPU
+ * number.
+ *
+ * <p>Why bind it at all: left to the scheduler, the worker follows whichever host woke it (the sender's CPU, then the
+ * receiver's), and each move leaves its caches behind; bound, it keeps them, and the hosts' threads settle on the other
+ * CPUs. Measured on a 2-CPU machine: TCP 1 stream 13.1-14.5 Gbit/s bound against 11.8-12.7 unbound, the same CPU per
+ * GB, RTT and small-frame rate unchanged (bench/README.md). Why the last CPU for {@code auto}: CPU 0 is where
+ * interrupts and housekeeping land by default, and where tools that pin themselves start (e.g. {@code trafgen
+ * --cpus 1}); a worker sharing a CPU with a pinned traffic generator halves both.
+ *
+ * @param cpu the CPU to bind to, or {@link #AUTO} or {@link #NONE}
+ */
+record WorkerCpu(int cpu) {
+
+    /** The last CPU this process may run on, if it may run on two or more. */
+    static final int AUTO = -1;
+    /** Not bound: the scheduler places the worker. */
+    static final int NONE = -2;
+
+    /**
+     * @param text {@code auto}, {@code none} or a CPU number
+     * @return the setting
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    static WorkerCpu parse(String text) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("auto")) {
+            return new WorkerCpu(AUTO);
+        }
+        if (t.equals("none")) {
+            return new WorkerCpu(NONE);
+        }
+        try {
+            int n = Integer.parseInt(t);
+            if (n >= 0) {
+                return new WorkerCpu(n);
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException("invalid workerCpu '" + text + "' in " + RingSettings.PID
+                + ": expected auto, none or a CPU number (0, 1, ...)");
+    }
+
+    /**
+     * @param allowed the CPUs the process may run on; empty if unknown
+     * @return the CPU to bind the worker to, or -1 to leave it unbound
+     */
+    int choose(BitSet allowed) {
+        if (cpu == NONE) {
+            return -1;
+        }
+        if (cpu == AUTO) {
+            return allowed.cardinality() >= 2 ? allowed.length() - 1 : -1;
+        }
+        return allowed.isEmpty() || allowed.get(cpu) ? cpu : -1;
+    }
+
+    /** @return the cfg spelling */
+    String label() {
+        return cpu == AUTO ? "auto" : cpu == NONE ? "none" : Integer.toString(cpu);
+    }
+}
