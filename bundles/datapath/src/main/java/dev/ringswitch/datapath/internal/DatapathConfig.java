@@ -66,8 +66,9 @@ public @interface DatapathConfig {
     String ioEngine() default RingSettings.DEFAULT_IO_ENGINE;
 
     /** @return where the worker thread runs: auto, none or a CPU number */
-    @AttributeDefinition(description = "The CPU the worker thread is bound to: auto (the last CPU the process may run"
-            + " on, if it may run on two or more), none (the scheduler places it) or a CPU number.")
+    @AttributeDefinition(description = "The CPU the worker thread is bound to: none (the default: the scheduler places"
+            + " it, lowest latency), auto (the last CPU the process may run on, if it may run on two or more: more"
+            + " bulk throughput, higher latency) or a CPU number.")
     String workerCpu() default RingSettings.DEFAULT_WORKER_CPU;
 
     /** @return broadcast and multicast frames a port may send per second, 0 for no limit */

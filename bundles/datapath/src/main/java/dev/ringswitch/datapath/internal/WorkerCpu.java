@@ -7,12 +7,14 @@ import java.util.Locale;
  * Where the worker thread runs ({@code workerCpu} in {@value RingSettings#PID}): {@code auto}, {@code none} or a CPU
  * number.
  *
- * <p>Why bind it at all: left to the scheduler, the worker follows whichever host woke it (the sender's CPU, then the
- * receiver's), and each move leaves its caches behind; bound, it keeps them, and the hosts' threads settle on the other
- * CPUs. Measured on a 2-CPU machine: TCP 1 stream 13.1-14.5 Gbit/s bound against 11.8-12.7 unbound, the same CPU per
- * GB, RTT and small-frame rate unchanged (bench/README.md). Why the last CPU for {@code auto}: CPU 0 is where
- * interrupts and housekeeping land by default, and where tools that pin themselves start (e.g. {@code trafgen
- * --cpus 1}); a worker sharing a CPU with a pinned traffic generator halves both.
+ * <p>A trade-off, hence not the default ({@code none}). Left to the scheduler, the worker runs where the host that
+ * woke it runs, so that a request and its answer cross the switch without a wake-up of another CPU (on a virtual
+ * machine an inter-processor interrupt costs tens of microseconds each way). Bound, it keeps its caches instead of
+ * following whichever host woke it, which pays for bulk traffic. Measured on a 2-CPU virtual machine (shared
+ * harness, bench/README.md): TCP 1 stream 13.2 Gbit/s bound against 11.9 unbound, with less CPU per GB; RTT p50
+ * 146 us bound against 98.5 unbound. {@code auto} takes the last CPU: CPU 0 is where interrupts and housekeeping land
+ * by default, and where tools that pin themselves start (e.g. {@code trafgen --cpus 1}); a worker sharing a CPU with
+ * a pinned traffic generator halves both.
  *
  * @param cpu the CPU to bind to, or {@link #AUTO} or {@link #NONE}
  */
@@ -20,7 +22,7 @@ record WorkerCpu(int cpu) {
 
     /** The last CPU this process may run on, if it may run on two or more. */
     static final int AUTO = -1;
-    /** Not bound: the scheduler places the worker. */
+    /** Not bound: the scheduler places the worker (the default). */
     static final int NONE = -2;
 
     /**

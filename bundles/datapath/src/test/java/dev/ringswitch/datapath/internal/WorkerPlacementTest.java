@@ -1,5 +1,6 @@
 package dev.ringswitch.datapath.internal;
 
+import dev.ringswitch.tap.internal.TapPortProvider;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -14,25 +15,51 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The worker thread binds itself to the CPU {@code workerCpu} names, through the real TAP provider's
- * {@code sched_setaffinity} (no privilege needed: a thread may narrow its own affinity); read back from /proc.
+ * {@code sched_setaffinity} (no privilege needed: a thread may narrow its own affinity), or stays unbound; read back
+ * from /proc.
  */
 class WorkerPlacementTest {
 
     @Test
-    void shouldBindTheWorkerToTheLastCpuByDefault() throws IOException {
+    void shouldBindTheWorkerToTheLastCpuWithAuto() throws IOException {
         BitSet allowed = cpus(field(Path.of("/proc/self/status"), "Cpus_allowed_list"));
-        try (TestSwitch sw = TestSwitch.overTaps()) {
-            List<String> workers = threadField("ringswitch-work", "Cpus_allowed_list");
+        String expected = allowed.cardinality() >= 2 ? Integer.toString(allowed.length() - 1)
+                : field(Path.of("/proc/self/status"), "Cpus_allowed_list");
+        assertEquals(expected, workerCpusUnder("auto"), "the worker's CPUs (the process may use " + allowed + ")");
+    }
+
+    @Test
+    void shouldLeaveTheWorkerToTheSchedulerByDefault() throws IOException {
+        assertEquals(field(Path.of("/proc/self/status"), "Cpus_allowed_list"),
+                workerCpusUnder(RingSettings.DEFAULT_WORKER_CPU), "the worker may run on every CPU the process may");
+    }
+
+    /** @return the worker thread's Cpus_allowed_list under a switch over real TAPs with that workerCpu */
+    private static String workerCpusUnder(String workerCpu) throws IOException {
+        RingSettings d = RingSettings.DEFAULTS;
+        RingSettings settings = new RingSettings(d.ringSize(), d.frameSize(), d.ingressBatch(), d.workerBatch(),
+                d.waitStrategy(), d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(),
+                d.ioEngine(), WorkerCpu.parse(workerCpu));
+        TapPortProvider provider = new TapPortProvider();
+        provider.activate();
+        DatapathManager datapath = new DatapathManager(provider);
+        try {
+            datapath.start(settings);
+            boolean bind = settings.workerCpu().choose(provider.allowedCpus()) >= 0;
+            List<String> workers = threadField("ringswitch-work", "Cpus_allowed_list", bind);
             assertEquals(1, workers.size(), "one worker thread: " + workers);
-            String expected = allowed.cardinality() >= 2 ? Integer.toString(allowed.length() - 1)
-                    : field(Path.of("/proc/self/status"), "Cpus_allowed_list");
-            assertEquals(expected, workers.getFirst(),
-                    "the worker's CPUs (the process may use " + allowed + ")");
+            return workers.getFirst();
+        } finally {
+            datapath.deactivate();
+            provider.deactivate();
         }
     }
 
-    /** @return the field of every thread of this process whose name is {@code comm}, once it has bound itself */
-    private static List<String> threadField(String comm, String name) throws IOException {
+    /**
+     * @param bound whether to wait until the thread has bound itself to one CPU
+     * @return the field of every thread of this process whose name is {@code comm}
+     */
+    private static List<String> threadField(String comm, String name, boolean bound) throws IOException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         List<String> values = new ArrayList<>();
         do {
@@ -49,7 +76,7 @@ class WorkerPlacementTest {
                 }
             }
             // The worker binds itself as it starts: wait until it has (or until the deadline, then report).
-            if (values.size() == 1 && !values.getFirst().contains(",") && !values.getFirst().contains("-")) {
+            if (values.size() == 1 && (!bound || !values.getFirst().contains(",") && !values.getFirst().contains("-"))) {
                 break;
             }
             Thread.onSpinWait();
