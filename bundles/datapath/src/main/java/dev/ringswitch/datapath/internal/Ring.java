@@ -103,8 +103,6 @@ final class Ring {
     private volatile long barrierGeneration = -1;
     @SuppressWarnings("unused")
     private volatile long publishStalls;
-    /** The CPU the worker bound itself to, or -1 ({@link #placeWorker}). */
-    private volatile int workerCpuInUse = -1;
 
     /**
      * Allocates the ring memory and builds the threads (not started).
@@ -265,24 +263,16 @@ final class Ring {
                         + " the worker runs unbound: set workerCpu in {} to one of those, or auto", wanted.label(),
                         allowed, RingSettings.PID);
             }
-            workerCpuInUse = -1;
             return;
         }
         try {
             if (provider.pinCurrentThread(cpu)) {
-                workerCpuInUse = cpu;
                 LOG.info("ringswitch-worker: bound to CPU {} (workerCpu = {})", cpu, wanted.label());
                 return;
             }
         } catch (RuntimeException e) {
             LOG.warn("ringswitch-worker: could not be bound to CPU {} ({}); it runs unbound", cpu, e.getMessage());
         }
-        workerCpuInUse = -1;
-    }
-
-    /** @return the CPU the worker is bound to, or -1 */
-    int workerCpuInUse() {
-        return workerCpuInUse;
     }
 
     /** @return a batch for one datapath thread's frame I/O, as {@code ioEngine} says */
