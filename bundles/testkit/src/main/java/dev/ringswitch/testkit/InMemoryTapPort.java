@@ -132,7 +132,7 @@ public final class InMemoryTapPort implements TapPort {
      */
     public boolean inject(MemorySegment source, long offset, int length) {
         if (closed || !up || !toSwitch.offer(source, offset, length)) {
-            INJECT_DROPS.setOpaque(this, (long) INJECT_DROPS.getOpaque(this) + 1);
+            add(INJECT_DROPS, 1);
             return false;
         }
         InMemoryReadinessSelector s = selector;
@@ -248,7 +248,7 @@ public final class InMemoryTapPort implements TapPort {
 
     /** Called by a selector that reports the port readable. */
     void reportedReadable() {
-        REPORTED.setOpaque(this, (long) REPORTED.getOpaque(this) + 1);
+        add(REPORTED, 1);
     }
 
     /** @return whether the port was opened persistent (for checks on what a reopen would change) */
@@ -310,7 +310,7 @@ public final class InMemoryTapPort implements TapPort {
         }
         int length = toSwitch.poll(buffer, offset, capacity);
         if (length < 0) {
-            EMPTY_READS.setOpaque(this, (long) EMPTY_READS.getOpaque(this) + 1);
+            add(EMPTY_READS, 1);
             return WOULD_BLOCK;
         }
         return length;
@@ -326,8 +326,8 @@ public final class InMemoryTapPort implements TapPort {
         if (!discardEgress && !toHost.offer(buffer, offset, length)) {
             return WOULD_BLOCK;
         }
-        TX_FRAMES.setOpaque(this, (long) TX_FRAMES.getOpaque(this) + 1);
-        TX_BYTES.setOpaque(this, (long) TX_BYTES.getOpaque(this) + length);
+        add(TX_FRAMES, 1);
+        add(TX_BYTES, length);
         UnaryOperator<byte[]> host = answerer;
         if (host != null) {
             byte[] answer = host.apply(buffer.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
@@ -336,6 +336,11 @@ public final class InMemoryTapPort implements TapPort {
             }
         }
         return length;
+    }
+
+    /** Adds to one of the counters, each of which has a single writer: an opaque read-modify-write, no atomic. */
+    private void add(VarHandle counter, long n) {
+        counter.setOpaque(this, (long) counter.getOpaque(this) + n);
     }
 
     private void checkOpen(String operation) {
