@@ -6,7 +6,9 @@ import dev.ringswitch.api.port.PortException;
 import dev.ringswitch.api.port.PortProvider;
 import dev.ringswitch.api.port.ReadinessSelector;
 import dev.ringswitch.api.port.TapPort;
+import dev.ringswitch.api.port.ThreadPlacement;
 
+import java.util.BitSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +40,10 @@ public final class InMemoryPortProvider implements PortProvider {
     private final AtomicInteger nextIfIndex = new AtomicInteger(100);
     private final AtomicInteger nextMac = new AtomicInteger(1);
     private final AtomicReference<PortException> nextFailure = new AtomicReference<>();
+    private volatile int cpus;
+    /** Where the thread that last opened a placement is bound, -1 if nowhere (see {@link #simulateCpus}). */
+    private volatile int boundCpu = -1;
+    private final AtomicInteger placementMoves = new AtomicInteger();
 
     /** A provider with {@link #DEFAULT_QUEUE_CAPACITY} and {@link #DEFAULT_SLOT_SIZE}. */
     public InMemoryPortProvider() {
@@ -114,5 +120,64 @@ public final class InMemoryPortProvider implements PortProvider {
     /** @param failure thrown by the next {@link #open} instead of opening */
     public void failNextOpen(PortException failure) {
         nextFailure.set(failure);
+    }
+
+    /**
+     * Makes {@link #allowedCpus} report CPUs 0 to {@code count - 1}, and the placements this provider opens record
+     * where their thread binds itself ({@link #boundCpu}) instead of moving it. Without this call the provider, like
+     * the API's default, knows no CPUs and cannot move threads.
+     *
+     * @param count the CPUs to report
+     */
+    public void simulateCpus(int count) {
+        cpus = count;
+    }
+
+    /** @return the CPU the thread that last opened a placement has bound itself to, or -1 if it is not bound */
+    public int boundCpu() {
+        return boundCpu;
+    }
+
+    /** @return the binds and releases through this provider's placements so far */
+    public int placementMoves() {
+        return placementMoves.get();
+    }
+
+    @Override
+    public BitSet allowedCpus() {
+        BitSet set = new BitSet();
+        set.set(0, cpus);
+        return set;
+    }
+
+    @Override
+    public ThreadPlacement openThreadPlacement() {
+        if (cpus == 0) {
+            return ThreadPlacement.UNSUPPORTED;
+        }
+        boundCpu = -1;
+        return new ThreadPlacement() {
+            @Override
+            public boolean bind(int cpu) {
+                if (cpu < 0 || cpu >= cpus) {
+                    throw new IllegalArgumentException("CPU " + cpu + " is outside 0.." + (cpus - 1));
+                }
+                boundCpu = cpu;
+                placementMoves.incrementAndGet();
+                return true;
+            }
+
+            @Override
+            public boolean release() {
+                boundCpu = -1;
+                placementMoves.incrementAndGet();
+                return true;
+            }
+
+            @Override
+            public void close() {
+                // holds nothing
+            }
+        };
     }
 }

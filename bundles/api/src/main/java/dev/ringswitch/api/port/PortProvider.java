@@ -43,14 +43,13 @@ public interface PortProvider {
     }
 
     /**
-     * Binds the calling thread to one CPU, as a datapath thread that keeps its caches warm there. The default cannot
-     * and returns {@code false}.
+     * Opens a placement for the calling thread, through which a datapath thread binds itself to a CPU and releases
+     * itself again as its load changes. The default cannot move threads and returns
+     * {@link ThreadPlacement#UNSUPPORTED}.
      *
-     * @param cpu the CPU number
-     * @return whether the thread is now bound to it
-     * @throws PortException if the kernel refuses, naming the errno and the fix
+     * @return the calling thread's placement; the caller closes it
      */
-    default boolean pinCurrentThread(int cpu) {
-        return false;
+    default ThreadPlacement openThreadPlacement() {
+        return ThreadPlacement.UNSUPPORTED;
     }
 }

@@ -249,30 +249,13 @@ final class Ring {
     }
 
     /**
-     * Worker thread, as it starts: binds itself to the CPU {@code workerCpu} names (see {@link WorkerCpu}). A CPU the
-     * process may not use, or a kernel that refuses, leaves the worker unbound with one warning: the switch works
-     * either way.
+     * Worker thread, as it starts: opens its placement, which binds it to the CPU {@code workerCpu} names, or lets
+     * its load decide (see {@link WorkerPlacement}).
+     *
+     * @return the placement, closed by the worker as it ends
      */
-    void placeWorker() {
-        WorkerCpu wanted = settings.workerCpu();
-        BitSet allowed = provider.allowedCpus();
-        int cpu = wanted.choose(allowed);
-        if (cpu < 0) {
-            if (wanted.cpu() >= 0) {
-                LOG.warn("ringswitch-worker: workerCpu = {} is not a CPU this process may run on (it may use {});"
-                        + " the worker runs unbound: set workerCpu in {} to one of those, or auto", wanted.label(),
-                        allowed, RingSettings.PID);
-            }
-            return;
-        }
-        try {
-            if (provider.pinCurrentThread(cpu)) {
-                LOG.info("ringswitch-worker: bound to CPU {} (workerCpu = {})", cpu, wanted.label());
-                return;
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("ringswitch-worker: could not be bound to CPU {} ({}); it runs unbound", cpu, e.getMessage());
-        }
+    WorkerPlacement openWorkerPlacement() {
+        return WorkerPlacement.open(settings.workerCpu(), provider, System.nanoTime());
     }
 
     /** @return a batch for one datapath thread's frame I/O, as {@code ioEngine} says */

@@ -52,8 +52,8 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     static final String DEFAULT_HAND_OVER = "auto";
     /** A burst's reads, and its writes, in one system call each; see bench/README.md for what it gains. */
     static final String DEFAULT_IO_ENGINE = "io_uring";
-    /** The scheduler places the worker: the lowest latency; see {@link WorkerCpu} for the trade-off. */
-    static final String DEFAULT_WORKER_CPU = "none";
+    /** Bound while bulk traffic flows, placed by the scheduler otherwise; see {@link WorkerCpu} for the trade-off. */
+    static final String DEFAULT_WORKER_CPU = "auto";
 
     /** Smallest ring accepted. */
     static final int MIN_RING_SIZE = 2;

@@ -131,6 +131,8 @@ final class Worker implements Runnable {
     private long wakeups;
     /** Whether the last select took {@link #TRAIN_GAP_NANOS} or longer, i.e. blocked before ports became ready. */
     private boolean waited = true;
+    /** Binds and releases the worker as {@code workerCpu} says; told the bytes read and the time of each wakeup. */
+    private WorkerPlacement placement;
 
     // The watchdog's view (see Ring): which module the worker is inside, since when, and whether it was given up.
     /** When the worker entered the current module call ({@code System.nanoTime()}, never 0), or {@link #IDLE}. */
@@ -241,9 +243,12 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         try {
-            ring.placeWorker();
+            placement = ring.openWorkerPlacement();
             switchUntilStopped();
         } finally {
+            if (placement != null) {
+                placement.close();
+            }
             io.close();
         }
     }
@@ -309,7 +314,9 @@ final class Worker implements Runnable {
     private void round() {
         long before = System.nanoTime();
         int n = selector.select(ready, Ring.SELECT_TIMEOUT_MILLIS);
+        long after = System.nanoTime();
         wakeups++;
+        placement.tick(after);
         Plan p = ring.plan();
         if (p != current) {
             adopt(p);
@@ -320,7 +327,7 @@ final class Worker implements Runnable {
         if (n <= 0) {
             return;
         }
-        waited = System.nanoTime() - before >= TRAIN_GAP_NANOS;
+        waited = after - before >= TRAIN_GAP_NANOS;
         int first = Math.floorMod(rotation++, n);
         for (int i = 0; i < n && !abandoned; i++) {
             PortEntry e = current.ports[ready[(first + i) % n]];
@@ -442,6 +449,7 @@ final class Worker implements Runnable {
             k += got;
             want = 2 * n;
         }
+        placement.received(burstBytes);
         return k;
     }
 

@@ -6,6 +6,7 @@ import dev.ringswitch.api.port.PortIoBatch;
 import dev.ringswitch.api.port.PortProvider;
 import dev.ringswitch.api.port.ReadinessSelector;
 import dev.ringswitch.api.port.TapPort;
+import dev.ringswitch.api.port.ThreadPlacement;
 import dev.ringswitch.tap.internal.ffm.LibC;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -128,23 +129,8 @@ public class TapPortProvider implements PortProvider {
     }
 
     @Override
-    public boolean pinCurrentThread(int cpu) {
-        if (cpu < 0 || cpu >= LibC.CPU_SET_BYTES * 8) {
-            throw new IllegalArgumentException("CPU " + cpu + " is outside 0.." + (LibC.CPU_SET_BYTES * 8 - 1));
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = LibC.allocateErrnoState(arena);
-            MemorySegment mask = arena.allocate(LibC.CPU_SET_BYTES);
-            mask.set(ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
-            if (LibC.schedSetaffinity(state, 0, mask) != 0) {
-                int errno = LibC.errno(state);
-                throw new PortException(Thread.currentThread().getName(), "sched_setaffinity", errno,
-                        Thread.currentThread().getName() + ": cannot be bound to CPU " + cpu + ": "
-                                + LibC.strerror(errno) + " (the CPU is offline or outside this process's cpuset;"
-                                + " choose one of " + allowedCpus() + ")");
-            }
-            return true;
-        }
+    public ThreadPlacement openThreadPlacement() {
+        return new CpuAffinityPlacement();
     }
 
     /** @return how many ports this provider opened that are still open */

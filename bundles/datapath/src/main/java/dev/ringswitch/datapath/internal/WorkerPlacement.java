@@ -1,0 +1,128 @@
+package dev.ringswitch.datapath.internal;
+
+import dev.ringswitch.api.port.PortProvider;
+import dev.ringswitch.api.port.ThreadPlacement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.BitSet;
+
+/**
+ * Where the worker thread runs, as {@code workerCpu} says (see {@link WorkerCpu}): never bound, always bound to one
+ * CPU, or ({@code auto}) bound to the last CPU only while bulk traffic flows.
+ *
+ * <p>The worker reports the bytes it reads ({@link #received}) and the time of each wakeup ({@link #tick}); every
+ * {@link #WINDOW_NANOS} or so, the bytes of that window decide. Bound above {@link #BULK_BYTES_PER_WINDOW} (about
+ * 2 Gbit/s), released below {@link #QUIET_BYTES_PER_WINDOW} (about 0.2 Gbit/s), so a rate in between changes nothing
+ * and the thread does not flap. A move is one {@code sched_setaffinity} call and allocates nothing; it happens at the
+ * start and the end of a bulk transfer, not per frame. Used by the worker thread only.
+ */
+final class WorkerPlacement implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerPlacement.class);
+
+    /** How long a window of traffic is measured before it decides. */
+    static final long WINDOW_NANOS = 10_000_000;
+    /** Bytes per window from which the worker is bound: 2 Gbit/s. */
+    static final long BULK_BYTES_PER_WINDOW = 2_500_000;
+    /** Bytes per window below which a bound worker is released: 0.2 Gbit/s. */
+    static final long QUIET_BYTES_PER_WINDOW = 250_000;
+
+    private final ThreadPlacement thread;
+    /** The CPU to bind to, or -1 for none. */
+    private final int cpu;
+    /** Whether the load decides ({@code auto}); otherwise the worker is bound once, or never. */
+    private boolean adaptive;
+    private boolean bound;
+    private long windowStart;
+    private long windowBytes;
+
+    private WorkerPlacement(ThreadPlacement thread, int cpu, boolean adaptive, long now) {
+        this.thread = thread;
+        this.cpu = cpu;
+        this.adaptive = adaptive;
+        this.windowStart = now;
+    }
+
+    /**
+     * Opens the calling thread's placement and, for a CPU number, binds it. A CPU the process may not use, or a
+     * kernel that refuses, leaves the worker unbound with one warning: the switch works either way.
+     *
+     * @param wanted the setting
+     * @param provider the provider of ports, which moves threads
+     * @param now {@code System.nanoTime()}
+     * @return the placement, to be closed by the same thread
+     */
+    static WorkerPlacement open(WorkerCpu wanted, PortProvider provider, long now) {
+        BitSet allowed = provider.allowedCpus();
+        int cpu = wanted.choose(allowed);
+        if (cpu < 0) {
+            if (wanted.cpu() >= 0) {
+                LOG.warn("ringswitch-worker: workerCpu = {} is not a CPU this process may run on (it may use {});"
+                        + " the worker runs unbound: set workerCpu in {} to one of those, or auto", wanted.label(),
+                        allowed, RingSettings.PID);
+            }
+            return new WorkerPlacement(ThreadPlacement.UNSUPPORTED, -1, false, now);
+        }
+        boolean adaptive = wanted.cpu() == WorkerCpu.AUTO;
+        WorkerPlacement placement = new WorkerPlacement(provider.openThreadPlacement(), cpu, adaptive, now);
+        if (adaptive) {
+            LOG.info("ringswitch-worker: bound to CPU {} while bulk traffic flows (workerCpu = auto)", cpu);
+        } else if (placement.move(true)) {
+            LOG.info("ringswitch-worker: bound to CPU {} (workerCpu = {})", cpu, wanted.label());
+        }
+        return placement;
+    }
+
+    /** @param bytes read by the worker just now */
+    void received(long bytes) {
+        windowBytes += bytes;
+    }
+
+    /**
+     * At each wakeup: once a window has passed, binds or releases the worker by the window's rate.
+     *
+     * @param now {@code System.nanoTime()}
+     */
+    void tick(long now) {
+        long elapsed = now - windowStart;
+        if (!adaptive || elapsed < WINDOW_NANOS) {
+            return;
+        }
+        // The rate scaled to one window: a window may last longer (the worker waited, or a burst took long).
+        double perWindow = (double) windowBytes * WINDOW_NANOS / elapsed;
+        if (!bound && perWindow >= BULK_BYTES_PER_WINDOW) {
+            move(true);
+        } else if (bound && perWindow < QUIET_BYTES_PER_WINDOW) {
+            move(false);
+        }
+        windowStart = now;
+        windowBytes = 0;
+    }
+
+    /** @return whether the worker is bound now */
+    boolean bound() {
+        return bound;
+    }
+
+    /** @return whether a move succeeded */
+    private boolean move(boolean bind) {
+        try {
+            if (bind ? thread.bind(cpu) : thread.release()) {
+                bound = bind;
+                return true;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("ringswitch-worker: could not be {} CPU {} ({}); it is left where it is", bind
+                    ? "bound to" : "released from", cpu, e.getMessage());
+        }
+        // A thread that cannot be moved stays put: not one failed system call per window.
+        adaptive = false;
+        return false;
+    }
+
+    @Override
+    public void close() {
+        thread.close();
+    }
+}

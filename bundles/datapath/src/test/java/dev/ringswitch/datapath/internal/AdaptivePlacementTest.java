@@ -1,0 +1,176 @@
+package dev.ringswitch.datapath.internal;
+
+import dev.ringswitch.api.port.PortException;
+import dev.ringswitch.api.port.PortProvider;
+import dev.ringswitch.api.port.ReadinessSelector;
+import dev.ringswitch.api.port.TapPort;
+import dev.ringswitch.api.port.PortConfig;
+import dev.ringswitch.api.port.ThreadPlacement;
+import dev.ringswitch.testkit.InMemoryPortProvider;
+import org.junit.jupiter.api.Test;
+
+import java.util.BitSet;
+
+import static dev.ringswitch.datapath.internal.WorkerPlacement.BULK_BYTES_PER_WINDOW;
+import static dev.ringswitch.datapath.internal.WorkerPlacement.QUIET_BYTES_PER_WINDOW;
+import static dev.ringswitch.datapath.internal.WorkerPlacement.WINDOW_NANOS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code workerCpu = auto}: the worker is bound to the last CPU while bulk traffic flows and released when it stops
+ * ({@link WorkerPlacement}), told bytes and times by hand here; {@link RingPlacementTest} has the worker do it.
+ */
+class AdaptivePlacementTest {
+
+    private static final long T0 = 1_000_000_000L;
+
+    private final InMemoryPortProvider provider = new InMemoryPortProvider();
+    /** The time of the last window passed with {@link #window}. */
+    private long t = T0;
+
+    @Test
+    void shouldBindWhileBulkTrafficFlowsAndReleaseWhenItStops() {
+        WorkerPlacement placement = autoOnTwoCpus();
+        assertEquals(-1, provider.boundCpu(), "not bound before any traffic");
+
+        placement.received(BULK_BYTES_PER_WINDOW);
+        placement.tick(T0 + WINDOW_NANOS / 2);
+        assertEquals(-1, provider.boundCpu(), "half a window does not decide");
+        placement.tick(T0 + WINDOW_NANOS);
+        assertEquals(1, provider.boundCpu(), "bulk in a window: bound to the last CPU");
+
+        t = T0 + WINDOW_NANOS;
+        window(placement, QUIET_BYTES_PER_WINDOW);
+        assertEquals(1, provider.boundCpu(), "a rate between the two thresholds keeps it bound (no flapping)");
+
+        window(placement, QUIET_BYTES_PER_WINDOW - 1);
+        assertEquals(-1, provider.boundCpu(), "below the quiet rate: released");
+        assertEquals(2, provider.placementMoves(), "one bind, one release");
+        placement.close();
+    }
+
+    @Test
+    void shouldNotBindForRequestsAndAnswers() {
+        WorkerPlacement placement = autoOnTwoCpus();
+        // A ping every 10 ms, and a burst of small frames at 500 k frames/s for a second: neither is bulk.
+        for (int i = 0; i < 300; i++) {
+            window(placement, 98);
+        }
+        for (int i = 0; i < 100; i++) {
+            window(placement, 5_000 * 60);
+        }
+        assertEquals(0, provider.placementMoves(), "never bound");
+        placement.close();
+    }
+
+    @Test
+    void shouldMeasureTheRateOverALongWindow() {
+        WorkerPlacement placement = autoOnTwoCpus();
+        // One bulk window's bytes after the worker waited a second: 2.5 MB/s, not bulk.
+        placement.received(BULK_BYTES_PER_WINDOW);
+        placement.tick(T0 + 100 * WINDOW_NANOS);
+        assertEquals(-1, provider.boundCpu());
+        assertEquals(0, provider.placementMoves());
+        placement.close();
+    }
+
+    @Test
+    void shouldBindANumberedCpuAtOnceAndForGood() {
+        provider.simulateCpus(2);
+        WorkerPlacement placement = WorkerPlacement.open(WorkerCpu.parse("0"), provider, T0);
+        assertEquals(0, provider.boundCpu(), "bound as it opens");
+        placement.tick(T0 + 10 * WINDOW_NANOS);
+        assertEquals(0, provider.boundCpu(), "no traffic does not release a numbered CPU");
+        assertEquals(1, provider.placementMoves());
+        placement.close();
+    }
+
+    @Test
+    void shouldNeverBindWithNoneOrOnOneCpu() {
+        provider.simulateCpus(2);
+        WorkerPlacement none = WorkerPlacement.open(WorkerCpu.parse("none"), provider, T0);
+        none.received(100 * BULK_BYTES_PER_WINDOW);
+        none.tick(T0 + WINDOW_NANOS);
+        none.close();
+        InMemoryPortProvider oneCpu = new InMemoryPortProvider();
+        oneCpu.simulateCpus(1);
+        WorkerPlacement auto = WorkerPlacement.open(WorkerCpu.parse("auto"), oneCpu, T0);
+        auto.received(100 * BULK_BYTES_PER_WINDOW);
+        auto.tick(T0 + WINDOW_NANOS);
+        auto.close();
+        assertEquals(0, provider.placementMoves(), "none");
+        assertEquals(0, oneCpu.placementMoves(), "auto where the process may use one CPU only");
+    }
+
+    @Test
+    void shouldStopTryingWhenTheKernelRefuses() {
+        Refusing refusing = new Refusing();
+        WorkerPlacement placement = WorkerPlacement.open(WorkerCpu.parse("auto"), refusing, T0);
+        for (int i = 0; i < 5; i++) {
+            window(placement, BULK_BYTES_PER_WINDOW);
+        }
+        assertEquals(1, refusing.attempts, "one refused bind, then no more system calls");
+        assertFalse(placement.bound());
+        placement.close();
+        assertTrue(refusing.closed, "the placement closed what the provider opened");
+    }
+
+    private WorkerPlacement autoOnTwoCpus() {
+        provider.simulateCpus(2);
+        return WorkerPlacement.open(WorkerCpu.parse("auto"), provider, T0);
+    }
+
+    /** Passes one window in which the worker read {@code bytes}. */
+    private void window(WorkerPlacement placement, long bytes) {
+        placement.received(bytes);
+        t += WINDOW_NANOS;
+        placement.tick(t);
+    }
+
+    /** A provider whose kernel refuses every bind, as in a cpuset that excludes the CPU. */
+    private static final class Refusing implements PortProvider {
+        int attempts;
+        boolean closed;
+
+        @Override
+        public TapPort open(PortConfig config) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ReadinessSelector openSelector() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public BitSet allowedCpus() {
+            BitSet cpus = new BitSet();
+            cpus.set(0, 2);
+            return cpus;
+        }
+
+        @Override
+        public ThreadPlacement openThreadPlacement() {
+            return new ThreadPlacement() {
+                @Override
+                public boolean bind(int cpu) {
+                    attempts++;
+                    throw new PortException("worker", "sched_setaffinity", 22, "cannot be bound to CPU " + cpu);
+                }
+
+                @Override
+                public boolean release() {
+                    attempts++;
+                    return true;
+                }
+
+                @Override
+                public void close() {
+                    closed = true;
+                }
+            };
+        }
+    }
+}
