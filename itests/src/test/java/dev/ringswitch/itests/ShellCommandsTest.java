@@ -222,6 +222,8 @@ class ShellCommandsTest {
                 .results().findFirst().orElseThrow().group(1);
         assertEquals(ringSize, Operator.row(status, "Ring size").orElseThrow().get(1), status);
         assertTrue(Operator.row(status, "Threads").orElseThrow().get(1).contains("ringswitch-worker"), status);
+        assertTrue(Operator.row(status, "Worker CPU").orElseThrow().get(1)
+                .matches("- \\(placed by the scheduler\\)|\\d+ \\(bound\\)"), status);
         assertTrue(admin.ok("ringswitch:status --json").contains("\"ringSize\":" + ringSize));
     }
 

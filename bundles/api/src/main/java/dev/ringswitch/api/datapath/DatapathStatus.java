@@ -9,7 +9,14 @@ package dev.ringswitch.api.datapath;
  * @param publishStalls times ingress found the ring full and stopped reading
  * @param threads datapath thread names
  * @param uptimeMillis time since the datapath started
+ * @param workerCpu the CPU the worker thread is bound to now, or -1 if the scheduler places it
  */
 public record DatapathStatus(int ports, int ringSize, long ringOccupancy, long publishStalls,
-                             java.util.List<String> threads, long uptimeMillis) {
+                             java.util.List<String> threads, long uptimeMillis, int workerCpu) {
+
+    /** A snapshot of a datapath whose worker is not bound to a CPU. */
+    public DatapathStatus(int ports, int ringSize, long ringOccupancy, long publishStalls,
+                          java.util.List<String> threads, long uptimeMillis) {
+        this(ports, ringSize, ringOccupancy, publishStalls, threads, uptimeMillis, -1);
+    }
 }

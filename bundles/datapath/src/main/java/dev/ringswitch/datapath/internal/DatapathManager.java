@@ -677,7 +677,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
             return new DatapathStatus(ports, 0, 0, 0, List.of(), 0);
         }
         return new DatapathStatus(ports, r.settings().ringSize(), r.occupancy(), r.publishStalls(), r.threadNames(),
-                System.currentTimeMillis() - r.startMillis());
+                System.currentTimeMillis() - r.startMillis(), r.workerBoundCpu());
     }
 
     @Override

@@ -385,6 +385,12 @@ final class Ring {
         return List.of(workerThread.getName(), egressThread.getName());
     }
 
+    /** @return the CPU the worker is bound to now, or -1 */
+    int workerBoundCpu() {
+        Worker w = worker;
+        return w == null ? -1 : w.boundCpu();
+    }
+
     /** @return when the ring started, epoch milliseconds */
     long startMillis() {
         return startMillis;

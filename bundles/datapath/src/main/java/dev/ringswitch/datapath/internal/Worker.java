@@ -132,7 +132,7 @@ final class Worker implements Runnable {
     /** Whether the last select took {@link #TRAIN_GAP_NANOS} or longer, i.e. blocked before ports became ready. */
     private boolean waited = true;
     /** Binds and releases the worker as {@code workerCpu} says; told the bytes read and the time of each wakeup. */
-    private WorkerPlacement placement;
+    private volatile WorkerPlacement placement;
 
     // The watchdog's view (see Ring): which module the worker is inside, since when, and whether it was given up.
     /** When the worker entered the current module call ({@code System.nanoTime()}, never 0), or {@link #IDLE}. */
@@ -185,6 +185,12 @@ final class Worker implements Runnable {
     }
 
     /** @return the generation of the plan the worker uses; any thread */
+    /** @return the CPU this worker is bound to now, or -1; any thread */
+    int boundCpu() {
+        WorkerPlacement p = placement;
+        return p == null ? -1 : p.boundCpu();
+    }
+
     long ackedGeneration() {
         return (long) ACKED.getAcquire(this);
     }

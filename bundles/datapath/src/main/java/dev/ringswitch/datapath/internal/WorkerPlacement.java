@@ -34,6 +34,8 @@ final class WorkerPlacement implements AutoCloseable {
     /** Whether the load decides ({@code auto}); otherwise the worker is bound once, or never. */
     private boolean adaptive;
     private boolean bound;
+    /** {@link #cpu} while bound, else -1: for status queries from other threads. */
+    private volatile int boundCpu = -1;
     private long windowStart;
     private long windowBytes;
 
@@ -105,11 +107,17 @@ final class WorkerPlacement implements AutoCloseable {
         return bound;
     }
 
+    /** @return the CPU the worker is bound to now, or -1; any thread */
+    int boundCpu() {
+        return boundCpu;
+    }
+
     /** @return whether a move succeeded */
     private boolean move(boolean bind) {
         try {
             if (bind ? thread.bind(cpu) : thread.release()) {
                 bound = bind;
+                boundCpu = bind ? cpu : -1;
                 return true;
             }
         } catch (RuntimeException e) {

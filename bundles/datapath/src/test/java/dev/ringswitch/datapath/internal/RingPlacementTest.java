@@ -39,6 +39,8 @@ class RingPlacementTest extends SwitchTestBase {
         }
         assertEquals(1, provider.boundCpu(), "bound to the last CPU while " + JUMBO + "-byte frames flowed ("
                 + sent + " sent)");
+        Traffic.await("the status tells the worker is bound to CPU 1", () -> fx.datapath.status().workerCpu() == 1,
+                WAIT);
 
         byte[] request = Traffic.frame(1, 1, 98);
         while (provider.boundCpu() != -1 && System.nanoTime() < deadline) {
@@ -46,6 +48,7 @@ class RingPlacementTest extends SwitchTestBase {
             LockSupport.parkNanos(REQUEST_GAP_NANOS);
         }
         assertEquals(-1, provider.boundCpu(), "released once only requests came");
+        Traffic.await("the status tells the worker is not bound", () -> fx.datapath.status().workerCpu() == -1, WAIT);
         assertEquals(2, provider.placementMoves(), "one bind and one release, no flapping");
     }
 

@@ -29,6 +29,8 @@ public class StatusCommand extends ListingCommand {
                 .add("ringOccupancy", "Ring occupancy", s.ringOccupancy())
                 .add("publishStalls", "Publish stalls", s.publishStalls())
                 .add("threads", "Threads", s.threads(), s.threads().isEmpty() ? "-" : String.join(", ", s.threads()))
+                .add("workerCpu", "Worker CPU", s.workerCpu(), s.workerCpu() < 0 ? "- (placed by the scheduler)"
+                        : s.workerCpu() + " (bound)")
                 .add("uptimeMillis", "Uptime", s.uptimeMillis(), uptime(s.uptimeMillis()))
                 .print(out, json);
     }
