@@ -184,13 +184,13 @@ final class Worker implements Runnable {
         this.lostCount = stuck == null ? 0 : stuck.burstCount;
     }
 
-    /** @return the generation of the plan the worker uses; any thread */
     /** @return the CPU this worker is bound to now, or -1; any thread */
     int boundCpu() {
         WorkerPlacement p = placement;
         return p == null ? -1 : p.boundCpu();
     }
 
+    /** @return the generation of the plan the worker uses; any thread */
     long ackedGeneration() {
         return (long) ACKED.getAcquire(this);
     }
