@@ -14,6 +14,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -86,6 +87,8 @@ final class Ring {
     private final Thread watchdogThread;
     /** The worker and its thread; replaced by the watchdog when a module stalls. Guarded by this for writes. */
     private volatile Worker worker;
+    /** Take the hypervisor's periodic stall in the worker's place ({@code stallSentinels}); else null. */
+    private volatile StallSentinels sentinels;
     private volatile Thread workerThread;
     /** Worker threads given up on, still inside a module call or ended. */
     private final List<Thread> abandoned = new CopyOnWriteArrayList<>();
@@ -160,6 +163,9 @@ final class Ring {
         egressThread.start();
         workerThread.start();
         watchdogThread.start();
+        if (settings.stallSentinels()) {
+            sentinels = new StallSentinels(provider, () -> worker.latencySensitive());
+        }
     }
 
     /**
@@ -174,6 +180,9 @@ final class Ring {
             running = false;
         }
         selector.wakeup();
+        if (sentinels != null) {
+            sentinels.stop(timeoutMillis);
+        }
         LockSupport.unpark(watchdogThread);
         join(watchdogThread, timeoutMillis);
         join(workerThread, timeoutMillis);
@@ -381,7 +390,11 @@ final class Ring {
 
     /** @return the datapath thread names */
     List<String> threadNames() {
-        return List.of(workerThread.getName(), egressThread.getName());
+        List<String> names = new ArrayList<>(List.of(workerThread.getName(), egressThread.getName()));
+        if (sentinels != null) {
+            names.addAll(sentinels.threadNames());
+        }
+        return List.copyOf(names);
     }
 
     /** @return the CPU the worker is bound to now, or -1 */

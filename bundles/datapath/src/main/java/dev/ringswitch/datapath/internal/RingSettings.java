@@ -17,10 +17,11 @@ import dev.ringswitch.api.module.Frame;
  * @param handOver whether the worker hands backlogs to the egress thread
  * @param ioEngine how frames are read and written: batched on io_uring, or one syscall each
  * @param workerCpu where the worker thread runs
+ * @param stallSentinels whether a thread per CPU takes the hypervisor's periodic stall in the worker's place
  */
 record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBatch, WaitStrategyKind waitStrategy,
                     long quiesceTimeoutMillis, int moduleFailureThreshold, boolean offloads, HandOver handOver,
-                    IoEngine ioEngine, WorkerCpu workerCpu) {
+                    IoEngine ioEngine, WorkerCpu workerCpu, boolean stallSentinels) {
 
     /** Configuration PID of the datapath. */
     static final String PID = "ringswitch.datapath";
@@ -54,6 +55,8 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     static final String DEFAULT_IO_ENGINE = "io_uring";
     /** Bound while bulk traffic flows, placed by the scheduler otherwise; see {@link WorkerCpu} for the trade-off. */
     static final String DEFAULT_WORKER_CPU = "auto";
+    /** Off: they cost CPU while light traffic flows; see {@link StallSentinels}. */
+    static final boolean DEFAULT_STALL_SENTINELS = false;
 
     /** Smallest ring accepted. */
     static final int MIN_RING_SIZE = 2;
@@ -70,7 +73,8 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     static final RingSettings DEFAULTS = new RingSettings(DEFAULT_RING_SIZE, DEFAULT_FRAME_SIZE,
             DEFAULT_INGRESS_BATCH, DEFAULT_WORKER_BATCH, WaitStrategyKind.parse(DEFAULT_WAIT_STRATEGY),
             DEFAULT_QUIESCE_TIMEOUT_MILLIS, DEFAULT_MODULE_FAILURE_THRESHOLD, DEFAULT_OFFLOADS,
-            HandOver.parse(DEFAULT_HAND_OVER), IoEngine.parse(DEFAULT_IO_ENGINE), WorkerCpu.parse(DEFAULT_WORKER_CPU));
+            HandOver.parse(DEFAULT_HAND_OVER), IoEngine.parse(DEFAULT_IO_ENGINE), WorkerCpu.parse(DEFAULT_WORKER_CPU),
+            DEFAULT_STALL_SENTINELS);
 
     /**
      * Validates.
@@ -96,6 +100,14 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
         if (moduleFailureThreshold < 1) {
             throw invalid("moduleFailureThreshold", moduleFailureThreshold, "at least 1");
         }
+    }
+
+    /** Settings with the default for {@code stallSentinels}. */
+    RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBatch, WaitStrategyKind waitStrategy,
+                 long quiesceTimeoutMillis, int moduleFailureThreshold, boolean offloads, HandOver handOver,
+                 IoEngine ioEngine, WorkerCpu workerCpu) {
+        this(ringSize, frameSize, ingressBatch, workerBatch, waitStrategy, quiesceTimeoutMillis,
+                moduleFailureThreshold, offloads, handOver, ioEngine, workerCpu, DEFAULT_STALL_SENTINELS);
     }
 
     /** Settings with the default for {@code workerCpu}. */
@@ -139,7 +151,7 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
         return new RingSettings(config.ringSize(), config.frameSize(), config.ingressBatch(), config.workerBatch(),
                 WaitStrategyKind.parse(config.waitStrategy()), config.quiesceTimeoutMillis(),
                 config.moduleFailureThreshold(), config.offloads(), HandOver.parse(config.handOver()),
-                IoEngine.parse(config.ioEngine()), WorkerCpu.parse(config.workerCpu()));
+                IoEngine.parse(config.ioEngine()), WorkerCpu.parse(config.workerCpu()), config.stallSentinels());
     }
 
     /** @return operations per I/O batch: a burst's reads, or its writes to a few ports each */
@@ -169,7 +181,8 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     boolean ringDiffers(RingSettings other) {
         return ringSize != other.ringSize || frameSize != other.frameSize || ingressBatch != other.ingressBatch
                 || workerBatch != other.workerBatch || waitStrategy != other.waitStrategy || handOver != other.handOver
-                || ioEngine != other.ioEngine || !workerCpu.equals(other.workerCpu);
+                || ioEngine != other.ioEngine || !workerCpu.equals(other.workerCpu)
+                || stallSentinels != other.stallSentinels;
     }
 
     /** @return the settings in cfg syntax, for the Started line */
@@ -178,6 +191,7 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
                 + ", workerBatch=" + workerBatch + ", waitStrategy=" + waitStrategy.label() + ", offloads="
                 + (offloadsActive() ? "on" : offloads ? "off (frameSize below " + GSO_FRAME_SIZE + ")" : "off")
                 + ", handOver=" + handOver.label() + (handOver.pipelines() ? " (pipelined)" : " (run to completion)")
-                + ", ioEngine=" + ioEngine.label() + ", workerCpu=" + workerCpu.label();
+                + ", ioEngine=" + ioEngine.label() + ", workerCpu=" + workerCpu.label() + ", stallSentinels="
+                + stallSentinels;
     }
 }

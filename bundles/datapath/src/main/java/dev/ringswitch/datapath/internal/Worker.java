@@ -190,6 +190,12 @@ final class Worker implements Runnable {
         return p == null ? -1 : p.boundCpu();
     }
 
+    /** @return whether light traffic flows, whose latency counts (see {@link WorkerPlacement}); any thread */
+    boolean latencySensitive() {
+        WorkerPlacement p = placement;
+        return p != null && p.latencySensitive();
+    }
+
     /** @return the generation of the plan the worker uses; any thread */
     long ackedGeneration() {
         return (long) ACKED.getAcquire(this);

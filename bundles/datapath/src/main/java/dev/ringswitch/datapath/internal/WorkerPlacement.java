@@ -28,6 +28,12 @@ final class WorkerPlacement implements AutoCloseable {
     /** Bytes per window below which a bound worker is released: 0.2 Gbit/s. */
     static final long QUIET_BYTES_PER_WINDOW = 250_000;
 
+    /**
+     * How long after the last frame the traffic still counts as latency-sensitive: a host that pings, or a request
+     * and response protocol, sends again within it; the worker's own wakeups (at most a second apart) end it.
+     */
+    static final long LATENCY_HOLD_NANOS = 1_000_000_000;
+
     private final ThreadPlacement thread;
     /** The CPU to bind to, or -1 for none. */
     private final int cpu;
@@ -38,12 +44,17 @@ final class WorkerPlacement implements AutoCloseable {
     private volatile int boundCpu = -1;
     private long windowStart;
     private long windowBytes;
+    /** When a window last had traffic. */
+    private long lastTraffic;
+    /** See {@link #latencySensitive()}; written by the worker when it changes. */
+    private volatile boolean latencySensitive;
 
     private WorkerPlacement(ThreadPlacement thread, int cpu, boolean adaptive, long now) {
         this.thread = thread;
         this.cpu = cpu;
         this.adaptive = adaptive;
         this.windowStart = now;
+        this.lastTraffic = now - LATENCY_HOLD_NANOS;
     }
 
     /**
@@ -88,18 +99,35 @@ final class WorkerPlacement implements AutoCloseable {
      */
     void tick(long now) {
         long elapsed = now - windowStart;
-        if (!adaptive || elapsed < WINDOW_NANOS) {
+        if (elapsed < WINDOW_NANOS) {
             return;
         }
-        // The rate scaled to one window: a window may last longer (the worker waited, or a burst took long).
-        double perWindow = (double) windowBytes * WINDOW_NANOS / elapsed;
-        if (!bound && perWindow >= BULK_BYTES_PER_WINDOW) {
-            move(true);
-        } else if (bound && perWindow < QUIET_BYTES_PER_WINDOW) {
-            move(false);
+        if (adaptive) {
+            // The rate scaled to one window: a window may last longer (the worker waited, or a burst took long).
+            double perWindow = (double) windowBytes * WINDOW_NANOS / elapsed;
+            if (!bound && perWindow >= BULK_BYTES_PER_WINDOW) {
+                move(true);
+            } else if (bound && perWindow < QUIET_BYTES_PER_WINDOW) {
+                move(false);
+            }
+        }
+        if (windowBytes > 0) {
+            lastTraffic = now;
+        }
+        boolean sensitive = !bound && now - lastTraffic < LATENCY_HOLD_NANOS;
+        if (sensitive != latencySensitive) {
+            latencySensitive = sensitive;
         }
         windowStart = now;
         windowBytes = 0;
+    }
+
+    /**
+     * @return whether frames came within the last {@link #LATENCY_HOLD_NANOS} and the worker is not bound for bulk
+     *         traffic: their latency is what counts now (see {@link StallSentinels}); any thread
+     */
+    boolean latencySensitive() {
+        return latencySensitive;
     }
 
     /** @return whether the worker is bound now */

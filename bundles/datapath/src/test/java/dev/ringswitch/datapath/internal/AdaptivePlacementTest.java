@@ -129,6 +129,26 @@ class AdaptivePlacementTest {
         placement.tick(t);
     }
 
+    @Test
+    void shouldTellWhileLightTrafficFlows() {
+        WorkerPlacement placement = autoOnTwoCpus();
+        assertFalse(placement.latencySensitive(), "no traffic yet");
+        window(placement, 98);
+        assertTrue(placement.latencySensitive(), "a ping: latency counts");
+        for (int i = 0; i < 50; i++) {
+            window(placement, 0);
+        }
+        assertTrue(placement.latencySensitive(), "half a second after the last frame: still");
+        window(placement, BULK_BYTES_PER_WINDOW);
+        assertFalse(placement.latencySensitive(), "bound for bulk traffic: throughput counts");
+        window(placement, 98);
+        assertTrue(placement.latencySensitive(), "released, pings again");
+        t += WorkerPlacement.LATENCY_HOLD_NANOS;
+        placement.tick(t);
+        assertFalse(placement.latencySensitive(), "a second without frames");
+        placement.close();
+    }
+
     /** A provider whose kernel refuses every bind, as in a cpuset that excludes the CPU. */
     private static final class Refusing implements PortProvider {
         int attempts;

@@ -106,6 +106,12 @@ class RingSettingsTest {
                 d.waitStrategy(), d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(),
                 d.ioEngine(), WorkerCpu.parse("none"));
         assertTrue(none.ringDiffers(d), "placing the worker otherwise restarts the ring's threads");
-        assertTrue(none.describe().endsWith("workerCpu=none"), none.describe());
+        assertTrue(none.describe().contains(", workerCpu=none,"), none.describe());
+        RingSettings sentinels = new RingSettings(d.ringSize(), d.frameSize(), d.ingressBatch(), d.workerBatch(),
+                d.waitStrategy(), d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(),
+                d.ioEngine(), d.workerCpu(), true);
+        assertFalse(d.stallSentinels(), "stall sentinels are off by default");
+        assertTrue(sentinels.ringDiffers(d), "starting the sentinels restarts the ring's threads");
+        assertTrue(sentinels.describe().endsWith(", stallSentinels=true"), sentinels.describe());
     }
 }

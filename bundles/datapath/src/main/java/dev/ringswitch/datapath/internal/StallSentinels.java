@@ -1,0 +1,104 @@
+package dev.ringswitch.datapath.internal;
+
+import dev.ringswitch.api.port.PortProvider;
+import dev.ringswitch.api.port.ThreadPlacement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One thread bound to each CPU the process may use, waking every {@link #PERIOD_NANOS}, so that a stall the
+ * hypervisor charges to the first thread of the process that runs on a CPU after the kernel has rewritten the
+ * process's page tables is taken by one of these rather than by the worker in the middle of a frame.
+ *
+ * <p>Why: on a paravirtualised guest with shadow page tables (measured on the 2-CPU VMs of bench/README.md), the
+ * kernel's DAMON sampling clears accessed bits in the page tables of every process every 500 ms; the next thread of
+ * that process to run on each CPU then waits while the hypervisor resynchronises its copy, 400-600 us for the JVM.
+ * Without sentinels that thread is the worker, woken by the next frame: the frame's latency grows by the stall, on
+ * 2-3 % of pings at 10 ms intervals, which sets RTT p99. A sentinel that wakes every 100 us takes the stall first,
+ * unless a frame arrives within that 100 us. Threads that are not bound to a CPU do not help: the stall is paid on
+ * each CPU.
+ *
+ * <p>Measured (bench/README.md): RTT p99 through the switch about halved (the stall is not always taken first:
+ * part of it stays with the thread that touches the pages). Cost: 10,000 wake-ups per second per CPU, 12-17 % of one
+ * CPU in all on the 2-CPU VM, so the sentinels run only while light traffic flows ({@code active}: frames within the
+ * last second, worker not bound for bulk traffic); on an idle switch, and during bulk traffic, they check every
+ * {@link #PAUSED_PERIOD_NANOS}. Off by default ({@code stallSentinels} in {@value RingSettings#PID}).
+ */
+final class StallSentinels {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StallSentinels.class);
+
+    /** How often a sentinel runs while latency counts. */
+    static final long PERIOD_NANOS = 100_000;
+    /** How often a paused sentinel checks whether it still is. */
+    static final long PAUSED_PERIOD_NANOS = 10_000_000;
+
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    /**
+     * Starts one sentinel per CPU the process may use (none on a single CPU, or where the provider cannot bind
+     * threads).
+     *
+     * @param provider binds the threads to their CPUs
+     * @param active whether latency counts now, so that the sentinels run at {@link #PERIOD_NANOS}
+     */
+    StallSentinels(PortProvider provider, BooleanSupplier active) {
+        BitSet cpus = provider.allowedCpus();
+        if (cpus.cardinality() < 2) {
+            return;
+        }
+        for (int cpu = cpus.nextSetBit(0); cpu >= 0; cpu = cpus.nextSetBit(cpu + 1)) {
+            int at = cpu;
+            Thread t = new Thread(() -> watch(provider, at, active), "ringswitch-sentinel-" + cpu);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+    }
+
+    private void watch(PortProvider provider, int cpu, BooleanSupplier active) {
+        try (ThreadPlacement placement = provider.openThreadPlacement()) {
+            if (!placement.bind(cpu)) {
+                return;
+            }
+            while (running) {
+                LockSupport.parkNanos(active.getAsBoolean() ? PERIOD_NANOS : PAUSED_PERIOD_NANOS);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("ringswitch-sentinel-{}: stopped ({}); frames may take the periodic stall it took", cpu,
+                    e.getMessage());
+        }
+    }
+
+    /** @return the sentinels' thread names */
+    List<String> threadNames() {
+        return threads.stream().map(Thread::getName).toList();
+    }
+
+    /**
+     * Stops the sentinels and waits for them.
+     *
+     * @param timeoutMillis how long to wait for each
+     */
+    void stop(long timeoutMillis) {
+        running = false;
+        for (Thread t : threads) {
+            LockSupport.unpark(t);
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(timeoutMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.ringswitch.datapath.internal;
+
+import dev.ringswitch.tap.internal.TapPortProvider;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code stallSentinels = true} starts one thread per CPU, bound to it (read back from /proc through the real TAP
+ * provider's {@code sched_setaffinity}), listed among the datapath's threads and stopped with the ring; off by
+ * default.
+ */
+class StallSentinelsTest {
+
+    @Test
+    void shouldBindOneSentinelToEachCpuAndStopThemWithTheRing() throws IOException {
+        TapPortProvider provider = new TapPortProvider();
+        provider.activate();
+        DatapathManager datapath = new DatapathManager(provider);
+        int cpus = provider.allowedCpus().cardinality();
+        try {
+            datapath.start(withSentinels(true));
+            Map<String, String> expected = new TreeMap<>();
+            if (cpus >= 2) {
+                provider.allowedCpus().stream().forEach(c -> expected.put("ringswitch-sentinel-" + c,
+                        Integer.toString(c)));
+            }
+            assertEquals(expected, awaitSentinels(expected.size()), "sentinel threads and the CPUs they may use");
+            assertTrue(datapath.status().threads().containsAll(expected.keySet()), datapath.status().threads()
+                    .toString());
+        } finally {
+            datapath.deactivate();
+            provider.deactivate();
+        }
+        assertEquals(Map.of(), sentinels(), "sentinels left after the datapath stopped");
+    }
+
+    @Test
+    void shouldStartNoSentinelByDefault() throws IOException {
+        TapPortProvider provider = new TapPortProvider();
+        provider.activate();
+        DatapathManager datapath = new DatapathManager(provider);
+        try {
+            datapath.start(RingSettings.DEFAULTS);
+            assertEquals(Map.of(), sentinels());
+            assertTrue(datapath.status().threads().stream().noneMatch(n -> n.startsWith("ringswitch-sentinel")));
+        } finally {
+            datapath.deactivate();
+            provider.deactivate();
+        }
+    }
+
+    private static RingSettings withSentinels(boolean on) {
+        RingSettings d = RingSettings.DEFAULTS;
+        return new RingSettings(d.ringSize(), d.frameSize(), d.ingressBatch(), d.workerBatch(), d.waitStrategy(),
+                d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(), d.ioEngine(),
+                d.workerCpu(), on);
+    }
+
+    /** @return the sentinels once there are {@code count} of them, each bound (or what there is after 10 s) */
+    private static Map<String, String> awaitSentinels(int count) throws IOException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        Map<String, String> found;
+        do {
+            found = sentinels();
+            if (found.size() == count && found.values().stream().noneMatch(c -> c.contains(",") || c.contains("-"))) {
+                break;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() < deadline);
+        return found;
+    }
+
+    /**
+     * @return the live sentinel threads of this process, each named by its Cpus_allowed_list as the test expects the
+     *         thread on that CPU to be named (the kernel's 15-character comm cuts the CPU off the name)
+     */
+    private static Map<String, String> sentinels() throws IOException {
+        Map<String, String> byName = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (!Files.readString(task.resolve("comm")).strip().equals("ringswitch-sent")) {
+                        continue;
+                    }
+                    String list = Files.readAllLines(task.resolve("status")).stream()
+                            .filter(l -> l.startsWith("Cpus_allowed_list:"))
+                            .map(l -> l.substring("Cpus_allowed_list:".length()).strip()).findFirst().orElseThrow();
+                    byName.put("ringswitch-sentinel-" + list, list);
+                } catch (IOException ended) {
+                    // the thread ended while we looked
+                }
+            }
+        }
+        return byName;
+    }
+}
