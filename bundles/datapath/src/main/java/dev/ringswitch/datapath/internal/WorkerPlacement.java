@@ -39,8 +39,7 @@ final class WorkerPlacement implements AutoCloseable {
     private final int cpu;
     /** Whether the load decides ({@code auto}); otherwise the worker is bound once, or never. */
     private boolean adaptive;
-    private boolean bound;
-    /** {@link #cpu} while bound, else -1: for status queries from other threads. */
+    /** {@link #cpu} while bound, else -1; written by the worker, read by status queries too. */
     private volatile int boundCpu = -1;
     private long windowStart;
     private long windowBytes;
@@ -103,6 +102,7 @@ final class WorkerPlacement implements AutoCloseable {
             return;
         }
         if (adaptive) {
+            boolean bound = bound();
             // The rate scaled to one window: a window may last longer (the worker waited, or a burst took long).
             double perWindow = (double) windowBytes * WINDOW_NANOS / elapsed;
             if (!bound && perWindow >= BULK_BYTES_PER_WINDOW) {
@@ -114,7 +114,7 @@ final class WorkerPlacement implements AutoCloseable {
         if (windowBytes > 0) {
             lastTraffic = now;
         }
-        boolean sensitive = !bound && now - lastTraffic < LATENCY_HOLD_NANOS;
+        boolean sensitive = !bound() && now - lastTraffic < LATENCY_HOLD_NANOS;
         if (sensitive != latencySensitive) {
             latencySensitive = sensitive;
         }
@@ -132,7 +132,7 @@ final class WorkerPlacement implements AutoCloseable {
 
     /** @return whether the worker is bound now */
     boolean bound() {
-        return bound;
+        return boundCpu >= 0;
     }
 
     /** @return the CPU the worker is bound to now, or -1; any thread */
@@ -144,7 +144,6 @@ final class WorkerPlacement implements AutoCloseable {
     private boolean move(boolean bind) {
         try {
             if (bind ? thread.bind(cpu) : thread.release()) {
-                bound = bind;
                 boundCpu = bind ? cpu : -1;
                 return true;
             }
