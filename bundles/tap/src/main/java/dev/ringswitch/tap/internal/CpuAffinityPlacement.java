@@ -42,7 +42,7 @@ final class CpuAffinityPlacement implements ThreadPlacement {
             String thread = Thread.currentThread().getName();
             throw new PortException(thread, "sched_setaffinity", errno, thread + ": cannot be bound to CPU " + cpu
                     + ": " + Errno.describe(errno) + " (the CPU is offline or outside this process's cpuset; choose"
-                    + " one of " + BitSet.valueOf(opened.toArray(ValueLayout.JAVA_BYTE)) + ")");
+                    + " one of " + cpus(opened) + ")");
         }
         return true;
     }
@@ -53,9 +53,17 @@ final class CpuAffinityPlacement implements ThreadPlacement {
             int errno = LibC.errno(state);
             String thread = Thread.currentThread().getName();
             throw new PortException(thread, "sched_setaffinity", errno, thread + ": cannot be released to CPUs "
-                    + BitSet.valueOf(opened.toArray(ValueLayout.JAVA_BYTE)) + ": " + Errno.describe(errno));
+                    + cpus(opened) + ": " + Errno.describe(errno));
         }
         return true;
+    }
+
+    /**
+     * @param mask a {@code cpu_set_t}
+     * @return the CPUs it holds
+     */
+    static BitSet cpus(MemorySegment mask) {
+        return BitSet.valueOf(mask.toArray(ValueLayout.JAVA_BYTE));
     }
 
     @Override

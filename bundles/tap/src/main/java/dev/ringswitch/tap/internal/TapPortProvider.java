@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
@@ -124,7 +123,7 @@ public class TapPortProvider implements PortProvider {
             if (LibC.schedGetaffinity(state, 0, mask) != 0) {
                 return new BitSet();
             }
-            return BitSet.valueOf(mask.toArray(ValueLayout.JAVA_BYTE));
+            return CpuAffinityPlacement.cpus(mask);
         }
     }
 
