@@ -43,6 +43,10 @@ public final class KarafInstance implements AutoCloseable {
     public static final String VIEWER_PASSWORD = "watcher-secret";
 
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
+    /** How a karaf.log entry begins: Log4j's timestamp, or the launcher's java.util.logging date. */
+    private static final Pattern LOG_ENTRY_START =
+            Pattern.compile("\\d{4}-\\d{2}-\\d{2}T|[A-Z][a-z]{2} \\d{2}, \\d{4} ");
+    private static final int MAX_TRACE_LINES = 40;
     /** How long a command that could not be sent (SSH server restarting) is retried. */
     private static final Duration NOT_SENT_RETRY = Duration.ofSeconds(60);
 
@@ -351,6 +355,36 @@ public final class KarafInstance implements AutoCloseable {
             }
         }
         return errors;
+    }
+
+    /**
+     * The ERROR entries of a log, each with the lines that continue it (a stack trace), so that a failure message
+     * shows the cause rather than the whole log, which CI would cut short.
+     *
+     * @param log the text of a karaf.log
+     * @return one element per ERROR entry
+     */
+    public static List<String> errorEntries(String log) {
+        List<String> entries = new ArrayList<>();
+        StringBuilder entry = null;
+        int continuation = 0;
+        for (String line : log.split("\n")) {
+            boolean newEntry = LOG_ENTRY_START.matcher(line).lookingAt();
+            if (newEntry && entry != null) {
+                entries.add(entry.toString());
+                entry = null;
+            }
+            if (line.contains("| ERROR |")) {
+                entry = new StringBuilder(line);
+                continuation = 0;
+            } else if (entry != null && !newEntry && continuation++ < MAX_TRACE_LINES) {
+                entry.append('\n').append(line);
+            }
+        }
+        if (entry != null) {
+            entries.add(entry.toString());
+        }
+        return entries;
     }
 
     /** @return what the launcher printed */
