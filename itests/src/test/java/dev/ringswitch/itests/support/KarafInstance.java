@@ -375,6 +375,9 @@ public final class KarafInstance implements AutoCloseable {
                 entry = null;
             }
             if (line.contains("| ERROR |")) {
+                if (entry != null) {
+                    entries.add(entry.toString());
+                }
                 entry = new StringBuilder(line);
                 continuation = 0;
             } else if (entry != null && !newEntry && continuation++ < MAX_TRACE_LINES) {
