@@ -38,11 +38,8 @@ final class CpuAffinityPlacement implements ThreadPlacement {
         single.fill((byte) 0);
         single.set(ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
         if (LibC.schedSetaffinity(state, 0, single) != 0) {
-            int errno = LibC.errno(state);
-            String thread = Thread.currentThread().getName();
-            throw new PortException(thread, "sched_setaffinity", errno, thread + ": cannot be bound to CPU " + cpu
-                    + ": " + Errno.describe(errno) + " (the CPU is offline or outside this process's cpuset; choose"
-                    + " one of " + cpus(opened) + ")");
+            throw refused("be bound to CPU " + cpu, LibC.errno(state), " (the CPU is offline or outside this process's cpuset;"
+                    + " choose one of " + cpus(opened) + ")");
         }
         return true;
     }
@@ -50,12 +47,16 @@ final class CpuAffinityPlacement implements ThreadPlacement {
     @Override
     public boolean release() {
         if (LibC.schedSetaffinity(state, 0, opened) != 0) {
-            int errno = LibC.errno(state);
-            String thread = Thread.currentThread().getName();
-            throw new PortException(thread, "sched_setaffinity", errno, thread + ": cannot be released to CPUs "
-                    + cpus(opened) + ": " + Errno.describe(errno));
+            throw refused("be released to CPUs " + cpus(opened), LibC.errno(state), "");
         }
         return true;
+    }
+
+    /** @return the error for a move the kernel refused: "thread: cannot {@code move}: errno description{@code fix}" */
+    private static PortException refused(String move, int errno, String fix) {
+        String thread = Thread.currentThread().getName();
+        return new PortException(thread, "sched_setaffinity", errno, thread + ": cannot " + move + ": "
+                + Errno.describe(errno) + fix);
     }
 
     /**
