@@ -348,13 +348,7 @@ public final class KarafInstance implements AutoCloseable {
 
     /** @return the log lines at ERROR level */
     public List<String> errorLines() throws IOException {
-        List<String> errors = new ArrayList<>();
-        for (String line : karafLog().split("\n")) {
-            if (line.contains("| ERROR |")) {
-                errors.add(line);
-            }
-        }
-        return errors;
+        return errorEntries(karafLog()).stream().map(e -> e.lines().findFirst().orElse("")).toList();
     }
 
     /**
