@@ -12,6 +12,8 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -102,6 +104,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #LATE_DELETION_NANOS} of this component creating the configuration, while the port and its file exist, is
  * taken for that, and the port is saved again instead of removed.
  *
+ * <h3>Complication: FileInstall's write-back</h3>
+ * FileInstall writes a changed configuration back into its file on ConfigAdmin's event thread: it checks that the
+ * file exists, reads it, and rewrites it. A port removed while such an event is pending (a script's {@code port-add}
+ * then {@code port-remove}) would lose its file between the check and the read ("Unable to save configuration" in the
+ * log) or have it written again after the removal, and a later scan would bring the port back. So a removal waits,
+ * with {@link ConfigEventBarrier}, until ConfigAdmin has handed every earlier event to its listeners, then deletes the
+ * file and after it the configuration: a scan never finds the file without its configuration, and FileInstall's own
+ * handling of the deletion finds no file to touch.
+ *
  * <h3>Complication: crashes while a file is written</h3>
  * FileInstall writes a configuration back into its file by truncating and rewriting it, and ConfigAdmin replaces its
  * own copy by deleting it before renaming the new one: a {@code kill -9} between the two steps leaves an empty port
@@ -115,14 +126,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * <h3>Thread-safety rules</h3>
  * ConfigAdmin calls {@link #updated} and {@link #deleted} one at a time; the listener runs on any thread that changes
  * ports, under the port manager's lock, and touches only ConfigAdmin and files, never this component's locks (there are
- * none), so it cannot deadlock with an update in progress. The PID-to-port map is concurrent.
+ * none), so it cannot deadlock with an update in progress. The PID-to-port map is concurrent. A removal waits, still
+ * under the port manager's lock, for ConfigAdmin's event thread; that thread takes none of our locks unless it is
+ * reconfiguring one of our components (Declarative Services does that on it) in a way that needs the port manager, and
+ * then the wait ends after {@link #FILE_HANDOFF_TIMEOUT_NANOS} and the removal goes ahead as it would without it.
  *
  * <p>Lifecycle: shutting down or restarting the switch deactivates this component before the port manager and changes
  * no configuration; only explicit removals delete one.
  */
-@Component(service = ManagedServiceFactory.class, immediate = true, configurationPolicy = ConfigurationPolicy.IGNORE,
+@Component(service = {ManagedServiceFactory.class, ConfigurationListener.class}, immediate = true, configurationPolicy = ConfigurationPolicy.IGNORE,
         property = Constants.SERVICE_PID + "=" + PortConfigProperties.FACTORY_PID)
-public final class PortConfigSync implements ManagedServiceFactory, PortListener {
+public final class PortConfigSync implements ManagedServiceFactory, PortListener, ConfigurationListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortConfigSync.class);
 
@@ -138,6 +152,12 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
      */
     static final long LATE_DELETION_NANOS = 5_000_000_000L;
 
+    /**
+     * The longest a removal waits for FileInstall to finish with the port's file (see {@link #forget}). A wait that
+     * long means ConfigAdmin's event thread is busy elsewhere; the removal then goes ahead.
+     */
+    static final long FILE_HANDOFF_TIMEOUT_NANOS = 2_000_000_000L;
+
     /** Directory in the bundle's data area that holds one record per port. */
     static final String RECORDS_DIR = "ports";
 
@@ -149,6 +169,7 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
     private final ConfigurationAdmin configAdmin;
     private final Path etc;
     private final Path records;
+    private final ConfigEventBarrier events;
     private final Map<String, String> nameByPid = new ConcurrentHashMap<>();
     /** When this component last created each port's configuration ({@code System.nanoTime()}). */
     private final Map<String, Long> createdAt = new ConcurrentHashMap<>();
@@ -165,7 +186,8 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
     @Activate
     public PortConfigSync(@Reference PortService ports, @Reference PortAdminService admin,
                           @Reference ConfigurationAdmin configAdmin, BundleContext context) {
-        this(ports, admin, configAdmin, etcOf(context.getProperty("karaf.etc")), recordsOf(context));
+        this(ports, admin, configAdmin, etcOf(context.getProperty("karaf.etc")), recordsOf(context),
+                new ConfigEventBarrier(configAdmin));
     }
 
     private static Path recordsOf(BundleContext context) {
@@ -192,11 +214,26 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
      */
     PortConfigSync(PortService ports, PortAdminService admin, ConfigurationAdmin configAdmin, Path etc,
                    Path records) {
+        this(ports, admin, configAdmin, etc, records, null);
+    }
+
+    /**
+     * @param ports the port manager's read side
+     * @param admin its write side
+     * @param configAdmin where the configurations live
+     * @param etc directory for new port files, or {@code null} to keep configurations in ConfigAdmin only
+     * @param records directory for the crash-safe records of the ports' settings, or {@code null} for none
+     * @param events what tells when ConfigAdmin's listeners have handled the events queued so far (this component
+     *               passes its configuration events on to it), or {@code null} to delete files without waiting
+     */
+    PortConfigSync(PortService ports, PortAdminService admin, ConfigurationAdmin configAdmin, Path etc,
+                   Path records, ConfigEventBarrier events) {
         this.ports = Objects.requireNonNull(ports, "ports");
         this.admin = Objects.requireNonNull(admin, "admin");
         this.configAdmin = Objects.requireNonNull(configAdmin, "configAdmin");
         this.etc = etc;
         this.records = records;
+        this.events = events;
     }
 
     private static Path etcOf(String dir) {
@@ -397,6 +434,13 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
         }
     }
 
+    @Override
+    public void configurationEvent(ConfigurationEvent event) {
+        if (events != null) {
+            events.configurationEvent(event);
+        }
+    }
+
     // ---- ports to configuration ------------------------------------------------------------------------------------
 
     @Override
@@ -487,14 +531,24 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
             File file;
             try {
                 file = fileOf(config.getProperties());
-                config.delete();
             } catch (IllegalStateException alreadyDeleted) {
-                // FileInstall deleted it between our lookup and now: what we came to do. Its file may be left.
+                // FileInstall deleted it between our lookup and now. Its file may be left.
                 file = etc == null ? null : fileFor(name).toFile();
             }
             if (file != null) {
-                // FileInstall deletes it too, but only if it has seen the file since it was written.
+                // The file goes first, so that no FileInstall scan finds it without its configuration and makes a new
+                // one; but only once FileInstall has handled the events queued before this removal: it may be
+                // rewriting the file for the port's last change (see "FileInstall's write-back").
+                if (events != null && !events.await(FILE_HANDOFF_TIMEOUT_NANOS)) {
+                    LOG.debug("port {}: ConfigAdmin's listeners are still busy after {} ms; deleting {} anyway", name,
+                            FILE_HANDOFF_TIMEOUT_NANOS / 1_000_000, file);
+                }
                 Files.deleteIfExists(file.toPath());
+            }
+            try {
+                config.delete();
+            } catch (IllegalStateException alreadyDeleted) {
+                // FileInstall deleted it (a scan found its file gone): what we came to do.
             }
             LOG.debug("port {}: deleted its configuration", name);
         } catch (IOException | IllegalStateException e) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationEvent;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,10 +49,17 @@ class PortConfigSyncRaceTest {
     private PortConfigSync sync;
 
     private void boot(PortService ports) {
+        boot(ports, null);
+    }
+
+    private void boot(PortService ports, ConfigEventBarrier events) {
         provider = new InMemoryPortProvider(64, 2048);
         datapath = new DatapathManager(provider);
         datapath.start(RingSettings.DEFAULTS);
-        sync = new PortConfigSync(ports == null ? datapath : ports, datapath, cm, etc, records);
+        sync = new PortConfigSync(ports == null ? datapath : ports, datapath, cm, etc, records, events);
+        if (events != null) {
+            cm.addListener(sync);
+        }
         sync.activate();
         cm.register(PortConfigProperties.FACTORY_PID, sync);
         cm.deliver();
@@ -61,6 +71,7 @@ class PortConfigSyncRaceTest {
             sync.deactivate();
             datapath.deactivate();
         }
+        cm.close();
     }
 
     @Test
@@ -174,6 +185,28 @@ class PortConfigSyncRaceTest {
         assertFalse(Files.exists(file), "the removed port's file is left and would bring it back");
         assertFalse(cm.pids().contains(PID0), cm.pids().toString());
         assertTrue(datapath.port("rsr0").isEmpty());
+    }
+
+    @Test
+    void removalRightAfterAChange_waitsForFileInstallToFinishWithTheFile() throws Exception {
+        // As FileInstall does on ConfigAdmin's event thread: hear that rsr0's configuration changed, then, a moment
+        // later, read its file to write the change back. The port is removed within that moment.
+        Path file = etc.resolve(PortConfigProperties.FACTORY_PID + "-rsr0.cfg");
+        List<String> writeBacks = new CopyOnWriteArrayList<>();
+        cm.addListener(event -> {
+            if (event.getType() == ConfigurationEvent.CM_UPDATED && event.getPid().equals(PID0)) {
+                LockSupport.parkNanos(200_000_000L);
+                writeBacks.add(Files.isRegularFile(file) ? "file read" : "file gone before it was read");
+            }
+        });
+        boot(null, new ConfigEventBarrier(cm));
+
+        datapath.addPort(PortConfig.of("rsr0"));
+        datapath.removePort("rsr0");
+
+        assertEquals(List.of("file read"), writeBacks, "the removal returned before FileInstall was done");
+        assertFalse(Files.exists(file), "the removed port's file is left");
+        assertFalse(cm.pids().contains(PID0), cm.pids().toString());
     }
 
     @Test

@@ -7,7 +7,9 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
 import org.osgi.service.cm.ConfigurationException;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.cm.ManagedServiceFactory;
 
 import java.util.ArrayDeque;
@@ -22,14 +24,26 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * An in-memory ConfigurationAdmin with the semantics PortConfigSync relies on: named factory configurations
  * ({@code factoryPid~name}), configurations without properties are not listed, {@code updateIfDifferent}, and
  * asynchronous delivery to one {@link ManagedServiceFactory}: changes queue up until the test calls {@link #deliver()},
- * which hands them over one at a time on the test's thread, as ConfigAdmin's update thread would.
+ * which hands them over one at a time on the test's thread, as ConfigAdmin's update thread would. Listeners added with
+ * {@link #addListener} hear of every update and deletion on an event thread of their own, in order, each event by
+ * every listener before the next, as ConfigAdmin's event dispatcher does.
  */
-public final class FakeConfigAdmin implements ConfigurationAdmin {
+public final class FakeConfigAdmin implements ConfigurationAdmin, AutoCloseable {
+
+    @SuppressWarnings("unchecked")
+    private static final ServiceReference<ConfigurationAdmin> REFERENCE = (ServiceReference<ConfigurationAdmin>)
+            java.lang.reflect.Proxy.newProxyInstance(FakeConfigAdmin.class.getClassLoader(),
+                    new Class<?>[] {ServiceReference.class}, (proxy, method, args) -> {
+                        throw new UnsupportedOperationException("the fake's service reference has no " + method);
+                    });
 
     private final Map<String, FakeConfiguration> configs = new TreeMap<>();
     private final Deque<String[]> queue = new ArrayDeque<>();
@@ -37,6 +51,34 @@ public final class FakeConfigAdmin implements ConfigurationAdmin {
     private String factoryPid;
     /** A configuration to delete right after a lookup returned it, as FileInstall may; see {@link #deleteWhenListed}. */
     private String deleteWhenListed;
+    private final List<ConfigurationListener> listeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "fake CM event dispatcher");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * @param listener hears of every update and deletion from now on, on the event thread
+     */
+    public void addListener(ConfigurationListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Stops the event thread. */
+    @Override
+    public void close() {
+        events.shutdownNow();
+    }
+
+    /** Queues an event for the listeners; called under this object's lock, so events keep the changes' order. */
+    private void fire(int type, String pid, String factoryPid) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        ConfigurationEvent event = new ConfigurationEvent(REFERENCE, type, factoryPid, pid);
+        events.execute(() -> listeners.forEach(l -> l.configurationEvent(event)));
+    }
 
     /**
      * Registers the factory and queues an update for each of its existing configurations, as ConfigAdmin does when a
@@ -253,6 +295,7 @@ public final class FakeConfigAdmin implements ConfigurationAdmin {
                 if (factoryPid != null && factoryPid.equals(FakeConfigAdmin.this.factoryPid)) {
                     queue.add(new String[] {"updated", pid});
                 }
+                fire(ConfigurationEvent.CM_UPDATED, pid, factoryPid);
             }
         }
 
@@ -283,6 +326,7 @@ public final class FakeConfigAdmin implements ConfigurationAdmin {
                 if (factoryPid != null && factoryPid.equals(FakeConfigAdmin.this.factoryPid)) {
                     queue.add(new String[] {"deleted", pid});
                 }
+                fire(ConfigurationEvent.CM_DELETED, pid, factoryPid);
             }
         }
 
