@@ -14,14 +14,14 @@ public final class LogAssertions {
     }
 
     /**
-     * Fails, listing them, if the log holds ERROR lines.
+     * Fails, listing them with their stack traces, if the log holds ERROR entries.
      *
      * @param karaf the instance
      * @throws IOException if the log cannot be read
      */
     public static void assertNoErrors(KarafInstance karaf) throws IOException {
-        List<String> errors = karaf.errorLines();
-        assertTrue(errors.isEmpty(), () -> "ERROR lines in karaf.log:\n" + String.join("\n", errors));
+        List<String> errors = KarafInstance.errorEntries(karaf.karafLog());
+        assertTrue(errors.isEmpty(), () -> "ERROR entries in karaf.log:\n" + String.join("\n", errors));
     }
 
     /**

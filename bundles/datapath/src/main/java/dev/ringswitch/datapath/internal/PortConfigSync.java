@@ -108,10 +108,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * FileInstall writes a changed configuration back into its file on ConfigAdmin's event thread: it checks that the
  * file exists, reads it, and rewrites it. A port removed while such an event is pending (a script's {@code port-add}
  * then {@code port-remove}) would lose its file between the check and the read ("Unable to save configuration" in the
- * log) or have it written again after the removal, and a later scan would bring the port back. So a removal waits,
- * with {@link ConfigEventBarrier}, until ConfigAdmin has handed every earlier event to its listeners, then deletes the
- * file and after it the configuration: a scan never finds the file without its configuration, and FileInstall's own
- * handling of the deletion finds no file to touch.
+ * log) or have it written again after the removal, and a later scan would bring the port back. So a removal deletes
+ * the file, and after it the configuration, on ConfigAdmin's event thread ({@link ConfigEventThread}), after the
+ * events queued before it: FileInstall's check and read are never split by the deletion, every later check finds the
+ * file gone, and a scan never finds the file without its configuration.
  *
  * <h3>Complication: crashes while a file is written</h3>
  * FileInstall writes a configuration back into its file by truncating and rewriting it, and ConfigAdmin replaces its
@@ -129,7 +129,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * none), so it cannot deadlock with an update in progress. The PID-to-port map is concurrent. A removal waits, still
  * under the port manager's lock, for ConfigAdmin's event thread; that thread takes none of our locks unless it is
  * reconfiguring one of our components (Declarative Services does that on it) in a way that needs the port manager, and
- * then the wait ends after {@link #FILE_HANDOFF_TIMEOUT_NANOS} and the removal goes ahead as it would without it.
+ * then the wait ends after {@link #FILE_HANDOFF_TIMEOUT_NANOS} and the removal deletes the file itself.
  *
  * <p>Lifecycle: shutting down or restarting the switch deactivates this component before the port manager and changes
  * no configuration; only explicit removals delete one.
@@ -153,8 +153,8 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
     static final long LATE_DELETION_NANOS = 5_000_000_000L;
 
     /**
-     * The longest a removal waits for FileInstall to finish with the port's file (see {@link #forget}). A wait that
-     * long means ConfigAdmin's event thread is busy elsewhere; the removal then goes ahead.
+     * The longest a removal waits for ConfigAdmin's event thread to delete the port's file (see {@link #forget}). A
+     * wait that long means the thread is busy elsewhere; the removal then goes ahead on its own thread.
      */
     static final long FILE_HANDOFF_TIMEOUT_NANOS = 2_000_000_000L;
 
@@ -169,7 +169,7 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
     private final ConfigurationAdmin configAdmin;
     private final Path etc;
     private final Path records;
-    private final ConfigEventBarrier events;
+    private final ConfigEventThread events;
     private final Map<String, String> nameByPid = new ConcurrentHashMap<>();
     /** When this component last created each port's configuration ({@code System.nanoTime()}). */
     private final Map<String, Long> createdAt = new ConcurrentHashMap<>();
@@ -187,7 +187,7 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
     public PortConfigSync(@Reference PortService ports, @Reference PortAdminService admin,
                           @Reference ConfigurationAdmin configAdmin, BundleContext context) {
         this(ports, admin, configAdmin, etcOf(context.getProperty("karaf.etc")), recordsOf(context),
-                new ConfigEventBarrier(configAdmin));
+                new ConfigEventThread(configAdmin));
     }
 
     private static Path recordsOf(BundleContext context) {
@@ -223,11 +223,11 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
      * @param configAdmin where the configurations live
      * @param etc directory for new port files, or {@code null} to keep configurations in ConfigAdmin only
      * @param records directory for the crash-safe records of the ports' settings, or {@code null} for none
-     * @param events what tells when ConfigAdmin's listeners have handled the events queued so far (this component
-     *               passes its configuration events on to it), or {@code null} to delete files without waiting
+     * @param events what runs file deletions on ConfigAdmin's event thread (this component passes its configuration
+     *               events on to it), or {@code null} to delete files on the removing thread
      */
     PortConfigSync(PortService ports, PortAdminService admin, ConfigurationAdmin configAdmin, Path etc,
-                   Path records, ConfigEventBarrier events) {
+                   Path records, ConfigEventThread events) {
         this.ports = Objects.requireNonNull(ports, "ports");
         this.admin = Objects.requireNonNull(admin, "admin");
         this.configAdmin = Objects.requireNonNull(configAdmin, "configAdmin");
@@ -535,20 +535,25 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
                 // FileInstall deleted it between our lookup and now. Its file may be left.
                 file = etc == null ? null : fileFor(name).toFile();
             }
-            if (file != null) {
-                // The file goes first, so that no FileInstall scan finds it without its configuration and makes a new
-                // one; but only once FileInstall has handled the events queued before this removal: it may be
-                // rewriting the file for the port's last change (see "FileInstall's write-back").
-                if (events != null && !events.await(FILE_HANDOFF_TIMEOUT_NANOS)) {
-                    LOG.debug("port {}: ConfigAdmin's listeners are still busy after {} ms; deleting {} anyway", name,
-                            FILE_HANDOFF_TIMEOUT_NANOS / 1_000_000, file);
+            File doomed = file;
+            // The file goes first, so that no FileInstall scan finds it without its configuration and makes a new
+            // one, and on ConfigAdmin's event thread, where FileInstall writes changes back into it (see "FileInstall's
+            // write-back").
+            ConfigEventThread.Action removal = () -> {
+                if (doomed != null) {
+                    Files.deleteIfExists(doomed.toPath());
                 }
-                Files.deleteIfExists(file.toPath());
-            }
-            try {
-                config.delete();
-            } catch (IllegalStateException alreadyDeleted) {
-                // FileInstall deleted it (a scan found its file gone): what we came to do.
+                try {
+                    config.delete();
+                } catch (IllegalStateException alreadyDeleted) {
+                    // FileInstall deleted it (a scan found its file gone): what we came to do.
+                }
+            };
+            if (events == null) {
+                removal.run();
+            } else if (!events.runAfterQueuedEvents(removal, FILE_HANDOFF_TIMEOUT_NANOS)) {
+                LOG.debug("port {}: ConfigAdmin's event thread was busy for {} ms; deleted {} from this thread", name,
+                        FILE_HANDOFF_TIMEOUT_NANOS / 1_000_000, file);
             }
             LOG.debug("port {}: deleted its configuration", name);
         } catch (IOException | IllegalStateException e) {

@@ -52,7 +52,7 @@ class PortConfigSyncRaceTest {
         boot(ports, null);
     }
 
-    private void boot(PortService ports, ConfigEventBarrier events) {
+    private void boot(PortService ports, ConfigEventThread events) {
         provider = new InMemoryPortProvider(64, 2048);
         datapath = new DatapathManager(provider);
         datapath.start(RingSettings.DEFAULTS);
@@ -199,13 +199,39 @@ class PortConfigSyncRaceTest {
                 writeBacks.add(Files.isRegularFile(file) ? "file read" : "file gone before it was read");
             }
         });
-        boot(null, new ConfigEventBarrier(cm));
+        boot(null, new ConfigEventThread(cm));
 
         datapath.addPort(PortConfig.of("rsr0"));
         datapath.removePort("rsr0");
 
         assertEquals(List.of("file read"), writeBacks, "the removal returned before FileInstall was done");
         assertFalse(Files.exists(file), "the removed port's file is left");
+        assertFalse(cm.pids().contains(PID0), cm.pids().toString());
+    }
+
+    @Test
+    void portFileIsDeletedOnTheEventThread_beforeLaterEventsAreHandled() throws Exception {
+        // ConfigAdmin's listeners hear of each event in turn, FileInstall among them: it checks and reads a port's
+        // file while handling an event, so the file must not vanish during any listener's turn but between turns.
+        Path file = etc.resolve(PortConfigProperties.FACTORY_PID + "-rsr0.cfg");
+        boot(null, new ConfigEventThread(cm));
+        List<String> seenWithTheMarker = new CopyOnWriteArrayList<>();
+        cm.addListener(event -> {
+            if (event.getPid().equals(ConfigEventThread.PID)) {
+                seenWithTheMarker.add(Files.exists(file) ? "file there" : "file gone");
+            }
+        });
+        datapath.addPort(PortConfig.of("rsr0"));
+
+        datapath.removePort("rsr0");
+        // The removal returns once its action has run; the later listener's turn for that event comes after.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (seenWithTheMarker.isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000L);
+        }
+
+        assertEquals(List.of("file gone"), seenWithTheMarker,
+                "a listener hearing of the same event as the removal saw the file");
         assertFalse(cm.pids().contains(PID0), cm.pids().toString());
     }
 
