@@ -80,6 +80,7 @@ class ShellCommandsTest {
             assertEquals(List.of("rsc-a", "up", "1400", "02:00:00:00:5c:01", "10.212.0.1/24",
                     "native-untagged 10 trunks 10,20-30"), List.of(a.get(0), a.get(3), a.get(4), a.get(5), a.get(6),
                     a.get(7)), a::toString);
+            assertEquals("default", a.get(11), "the storm-control limit of a new port: " + a);
             String link = Appliance.link("rsc-a");
             assertTrue(link.contains("mtu 1400") && link.contains("02:00:00:00:5c:01"), link);
             assertTrue(NetworkNamespace.exec(true, "ip", "-4", "addr", "show", "rsc-a").contains("10.212.0.1/24"));
@@ -94,6 +95,13 @@ class ShellCommandsTest {
             // FileInstall writes the saved change into the file, asynchronously.
             Operator.await("the file says mtu = 1300", Appliance.FILE_DELAY, () -> Appliance.read(
                     etc("ringswitch.port-rsc-a.cfg")).contains("mtu = 1300"));
+
+            admin.ok("ringswitch:port-set rsc-a --storm-control 500");
+            assertEquals("500", Operator.row(admin.ok("port-list"), "rsc-a").orElseThrow().get(11));
+            Operator.await("the file says stormControlPps = 500", Appliance.FILE_DELAY, () -> Appliance.read(
+                    etc("ringswitch.port-rsc-a.cfg")).contains("stormControlPps = 500"));
+            admin.ok("ringswitch:port-set rsc-a --storm-control 0");
+            assertEquals("off", Operator.row(admin.ok("port-list"), "rsc-a").orElseThrow().get(11));
 
             String json = admin.ok("port-list --json");
             assertTrue(json.contains("{\"name\":\"rsc-b\",") && json.contains("\"mtu\":1280"), json);

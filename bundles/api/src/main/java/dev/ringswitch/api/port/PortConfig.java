@@ -20,14 +20,19 @@ import java.util.Objects;
  * @param vlan the 802.1Q configuration, {@link VlanConfig#NONE} for a plain port
  * @param netns the named network namespace ({@code ip netns}, {@code /run/netns/NAME}) the interface is created in,
  *              or {@code null} for the switch's own
+ * @param stormControlPps broadcast and multicast frames the port may send per second, 0 for no limit, or
+ *                        {@code null} for the switch-wide {@code stormControlPps}
  */
 public record PortConfig(String name, int mtu, MacAddress mac, Ipv4Prefix ipv4, boolean up, boolean persistent,
-                         boolean vnetHdr, boolean multiQueue, VlanConfig vlan, String netns) {
+                         boolean vnetHdr, boolean multiQueue, VlanConfig vlan, String netns,
+                         Integer stormControlPps) {
 
     /** Smallest MTU accepted: the IPv4 minimum (RFC 791). */
     public static final int MIN_MTU = 68;
     /** Largest MTU accepted: what the Linux TUN driver allows (65535 minus the Ethernet header). */
     public static final int MAX_MTU = 65521;
+    /** Highest storm-control limit accepted, frames per second (the switch-wide setting's too). */
+    public static final int MAX_STORM_CONTROL_PPS = 100_000_000;
 
     /**
      * Validates the configuration.
@@ -49,6 +54,29 @@ public record PortConfig(String name, int mtu, MacAddress mac, Ipv4Prefix ipv4, 
             throw new IllegalArgumentException("invalid network namespace name '" + netns + "': expected the name"
                     + " of a namespace in /run/netns, as ip netns list shows it");
         }
+        if (stormControlPps != null && (stormControlPps < 0 || stormControlPps > MAX_STORM_CONTROL_PPS)) {
+            throw new IllegalArgumentException("storm-control limit " + stormControlPps + " out of range: expected 0"
+                    + " (no limit) to " + MAX_STORM_CONTROL_PPS + " frames per second, or default for the switch's");
+        }
+    }
+
+    /**
+     * A port with the switch-wide storm-control limit.
+     *
+     * @param name interface name
+     * @param mtu MTU, or 0
+     * @param mac MAC address, or {@code null}
+     * @param ipv4 IPv4 address, or {@code null}
+     * @param up administrative state
+     * @param persistent TUNSETPERSIST
+     * @param vnetHdr IFF_VNET_HDR
+     * @param multiQueue IFF_MULTI_QUEUE
+     * @param vlan the 802.1Q configuration
+     * @param netns the named network namespace, or {@code null}
+     */
+    public PortConfig(String name, int mtu, MacAddress mac, Ipv4Prefix ipv4, boolean up, boolean persistent,
+                      boolean vnetHdr, boolean multiQueue, VlanConfig vlan, String netns) {
+        this(name, mtu, mac, ipv4, up, persistent, vnetHdr, multiQueue, vlan, netns, null);
     }
 
     /**
@@ -66,7 +94,7 @@ public record PortConfig(String name, int mtu, MacAddress mac, Ipv4Prefix ipv4, 
      */
     public PortConfig(String name, int mtu, MacAddress mac, Ipv4Prefix ipv4, boolean up, boolean persistent,
                       boolean vnetHdr, boolean multiQueue, VlanConfig vlan) {
-        this(name, mtu, mac, ipv4, up, persistent, vnetHdr, multiQueue, vlan, null);
+        this(name, mtu, mac, ipv4, up, persistent, vnetHdr, multiQueue, vlan, null, null);
     }
 
     /**
@@ -79,46 +107,57 @@ public record PortConfig(String name, int mtu, MacAddress mac, Ipv4Prefix ipv4, 
 
     /** @param value new MTU @return a copy with it */
     public PortConfig withMtu(int value) {
-        return new PortConfig(name, value, mac, ipv4, up, persistent, vnetHdr, multiQueue, vlan, netns);
+        return new PortConfig(name, value, mac, ipv4, up, persistent, vnetHdr, multiQueue, vlan, netns,
+                stormControlPps);
     }
 
     /** @param value new MAC @return a copy with it */
     public PortConfig withMac(MacAddress value) {
-        return new PortConfig(name, mtu, value, ipv4, up, persistent, vnetHdr, multiQueue, vlan, netns);
+        return new PortConfig(name, mtu, value, ipv4, up, persistent, vnetHdr, multiQueue, vlan, netns,
+                stormControlPps);
     }
 
     /** @param value new IPv4 address @return a copy with it */
     public PortConfig withIpv4(Ipv4Prefix value) {
-        return new PortConfig(name, mtu, mac, value, up, persistent, vnetHdr, multiQueue, vlan, netns);
+        return new PortConfig(name, mtu, mac, value, up, persistent, vnetHdr, multiQueue, vlan, netns, stormControlPps);
     }
 
     /** @param value new admin state @return a copy with it */
     public PortConfig withUp(boolean value) {
-        return new PortConfig(name, mtu, mac, ipv4, value, persistent, vnetHdr, multiQueue, vlan, netns);
+        return new PortConfig(name, mtu, mac, ipv4, value, persistent, vnetHdr, multiQueue, vlan, netns,
+                stormControlPps);
     }
 
     /** @param value new persistence @return a copy with it */
     public PortConfig withPersistent(boolean value) {
-        return new PortConfig(name, mtu, mac, ipv4, up, value, vnetHdr, multiQueue, vlan, netns);
+        return new PortConfig(name, mtu, mac, ipv4, up, value, vnetHdr, multiQueue, vlan, netns, stormControlPps);
     }
 
     /** @param value whether to use IFF_VNET_HDR @return a copy with it */
     public PortConfig withVnetHdr(boolean value) {
-        return new PortConfig(name, mtu, mac, ipv4, up, persistent, value, multiQueue, vlan, netns);
+        return new PortConfig(name, mtu, mac, ipv4, up, persistent, value, multiQueue, vlan, netns, stormControlPps);
     }
 
     /** @param value whether to use IFF_MULTI_QUEUE @return a copy with it */
     public PortConfig withMultiQueue(boolean value) {
-        return new PortConfig(name, mtu, mac, ipv4, up, persistent, vnetHdr, value, vlan, netns);
+        return new PortConfig(name, mtu, mac, ipv4, up, persistent, vnetHdr, value, vlan, netns, stormControlPps);
     }
 
     /** @param value new VLAN configuration @return a copy with it */
     public PortConfig withVlan(VlanConfig value) {
-        return new PortConfig(name, mtu, mac, ipv4, up, persistent, vnetHdr, multiQueue, value, netns);
+        return new PortConfig(name, mtu, mac, ipv4, up, persistent, vnetHdr, multiQueue, value, netns, stormControlPps);
     }
 
     /** @param value the named network namespace to create the interface in, or {@code null} @return a copy with it */
     public PortConfig withNetns(String value) {
-        return new PortConfig(name, mtu, mac, ipv4, up, persistent, vnetHdr, multiQueue, vlan, value);
+        return new PortConfig(name, mtu, mac, ipv4, up, persistent, vnetHdr, multiQueue, vlan, value, stormControlPps);
+    }
+
+    /**
+     * @param value broadcast and multicast frames per second, 0 for no limit, {@code null} for the switch-wide limit
+     * @return a copy with it
+     */
+    public PortConfig withStormControlPps(Integer value) {
+        return new PortConfig(name, mtu, mac, ipv4, up, persistent, vnetHdr, multiQueue, vlan, netns, value);
     }
 }

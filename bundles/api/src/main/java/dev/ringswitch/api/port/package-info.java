@@ -4,7 +4,7 @@
  * {@link dev.ringswitch.api.port.PortProvider} SPI through which the TAP bundle opens kernel devices.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package dev.ringswitch.api.port;
 
 import org.osgi.annotation.bundle.Export;

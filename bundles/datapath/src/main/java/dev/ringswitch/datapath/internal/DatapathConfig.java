@@ -80,8 +80,8 @@ public @interface DatapathConfig {
 
     /** @return broadcast and multicast frames a port may send per second, 0 for no limit */
     @AttributeDefinition(description = "Storm control: broadcast and multicast frames one port may send per second"
-            + " (with 100 ms worth of burst); the rest are dropped and counted as storm. 0 = no limit. Applies at"
-            + " once.")
+            + " (with 100 ms worth of burst); the rest are dropped and counted as storm. 0 = no limit. A port's own"
+            + " stormControlPps (port-set --storm-control) takes its place for that port. Applies at once.")
     int stormControlPps() default GuardSettings.DEFAULT_STORM_CONTROL_PPS;
 
     /** @return how long one call into a module may take before the module is isolated, in milliseconds */

@@ -130,8 +130,8 @@ import java.util.function.Supplier;
  * <h3>Complication: a hostile or broken neighbourhood</h3>
  * Frames longer than the ingress port's MTU once up to two tags are counted out are dropped as {@code too_long} (the
  * check costs one comparison unless the frame is longer than MTU + 14). Storm control limits the broadcast and
- * multicast frames each port may send ({@code stormControlPps}, a GCRA per port with 100 ms of burst, one clock
- * read per burst); the rest are dropped as {@code storm} before the modules see them, so a loop through a Linux
+ * multicast frames each port may send ({@code stormControlPps}, switch-wide or the port's own, a GCRA per port
+ * with 100 ms of burst, one clock read per burst); the rest are dropped as {@code storm} before the modules see them, so a loop through a Linux
  * bridge cannot eat the CPU. And the VLAN ports fail closed: while ports have VLAN configuration but no tagging
  * module runs (the VLAN module is uninstalled, being updated, or FAILED), frames from those ports are dropped as
  * {@code vlan_not_allowed} and no frame is sent to them, instead of everything being flooded untagged across VLANs.
@@ -435,7 +435,8 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
                 }
                 checkMtu(tap.name(), tap.mtu());
                 PortConfig effective = new PortConfig(tap.name(), tap.mtu(), tap.mac(), config.ipv4(), config.up(),
-                        config.persistent(), config.vnetHdr(), config.multiQueue(), config.vlan(), config.netns());
+                        config.persistent(), config.vnetHdr(), config.multiQueue(), config.vlan(), config.netns(),
+                        config.stormControlPps());
                 entry = new PortEntry(number, tap, effective);
             } catch (RuntimeException e) {
                 closeQuietly(tap);
@@ -513,9 +514,11 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
                 throw e;
             }
             PortConfig next = new PortConfig(entry.name(), mtu, mac.next(), config.ipv4(), config.up(),
-                    old.persistent(), old.vnetHdr(), old.multiQueue(), config.vlan(), old.netns());
+                    old.persistent(), old.vnetHdr(), old.multiQueue(), config.vlan(), old.netns(),
+                    config.stormControlPps());
             entry.setConfig(next);
-            if (old.up() != next.up() || old.mtu() != next.mtu() || !old.vlan().equals(next.vlan())) {
+            if (old.up() != next.up() || old.mtu() != next.mtu() || !old.vlan().equals(next.vlan())
+                    || !Objects.equals(old.stormControlPps(), next.stormControlPps())) {
                 publish(newPlan());
             }
             PortInfo info = entry.info();

@@ -1,5 +1,7 @@
 package dev.ringswitch.datapath.internal;
 
+import dev.ringswitch.api.port.PortConfig;
+
 /**
  * The datapath's protections against its surroundings, validated, with their keys and defaults as named constants:
  * broadcast/multicast storm control per port, and the watchdog that replaces a worker stuck in a module. Same PID
@@ -27,7 +29,7 @@ record GuardSettings(int stormControlPps, long moduleStallMillis) {
     /** Shortest stall limit accepted: below it a GC pause could pass for a stall. */
     static final long MIN_MODULE_STALL_MILLIS = 100;
     /** Highest storm limit accepted, frames per second. */
-    static final int MAX_STORM_CONTROL_PPS = 100_000_000;
+    static final int MAX_STORM_CONTROL_PPS = PortConfig.MAX_STORM_CONTROL_PPS;
     /**
      * Storm control lets a port send this long's worth of its rate back to back (100 ms): bursts of ARP or
      * neighbour discovery pass, a loop does not.
@@ -63,15 +65,28 @@ record GuardSettings(int stormControlPps, long moduleStallMillis) {
         return new GuardSettings(config.stormControlPps(), config.moduleStallMillis());
     }
 
-    /** @return nanoseconds between two group frames at the storm limit (the GCRA increment), 0 without a limit */
-    long stormIntervalNanos() {
-        return stormControlPps == 0 ? 0 : Math.max(1, 1_000_000_000L / stormControlPps);
+    /**
+     * @param port a port's configuration
+     * @return the storm limit that applies to it: its own if it has one, else this switch-wide one
+     */
+    int stormControlPps(PortConfig port) {
+        return port.stormControlPps() != null ? port.stormControlPps() : stormControlPps;
     }
 
-    /** @return how far ahead of real time a port's group frames may run (the GCRA tolerance), nanoseconds */
-    long stormToleranceNanos() {
-        long interval = stormIntervalNanos();
-        return Math.max(STORM_BURST_NANOS, (MIN_STORM_BURST - 1) * interval);
+    /**
+     * @param pps a storm limit, frames per second, 0 for none
+     * @return nanoseconds between two group frames at that limit (the GCRA increment), 0 without a limit
+     */
+    static long stormIntervalNanos(int pps) {
+        return pps == 0 ? 0 : Math.max(1, 1_000_000_000L / pps);
+    }
+
+    /**
+     * @param intervalNanos the GCRA increment of a storm limit
+     * @return how far ahead of real time a port's group frames may run (the GCRA tolerance), nanoseconds
+     */
+    static long stormToleranceNanos(long intervalNanos) {
+        return Math.max(STORM_BURST_NANOS, (MIN_STORM_BURST - 1) * intervalNanos);
     }
 
     /** @return the settings in cfg syntax, for log lines */

@@ -32,10 +32,12 @@ final class Plan {
     final PortSet vlanPorts = new PortSet();
     /** {@link #up} without {@link #vlanPorts}: the default egress set while VLAN ports are fenced off. */
     final PortSet plainUp = new PortSet();
-    /** Storm control's GCRA increment per group frame, nanoseconds; 0 without storm control. */
-    final long stormIntervalNanos;
-    /** Storm control's GCRA tolerance, nanoseconds. */
-    final long stormToleranceNanos;
+    /** Index = port number: storm control's GCRA increment per group frame, nanoseconds; 0 without a limit. */
+    final long[] stormIntervalNanos = new long[PortSet.CAPACITY];
+    /** Index = port number: storm control's GCRA tolerance, nanoseconds. */
+    final long[] stormToleranceNanos = new long[PortSet.CAPACITY];
+    /** Whether any port has a storm limit: only then does a burst read the clock. */
+    final boolean stormControl;
     /** The pipeline, in run order. */
     final ModuleSlot[] modules;
     /** The first module in the pipeline that implements EgressTagging, or {@code null}. */
@@ -63,16 +65,15 @@ final class Plan {
      * @param pipeline modules in run order
      * @param unknownPortMaxFrame the largest frame accepted from a number no longer in the table
      * @param failureThreshold consecutive exceptions that isolate a module
-     * @param guards storm control
+     * @param guards the switch-wide storm limit, for ports without their own
      */
     Plan(long generation, PortEntry[] ports, List<ModuleSlot> pipeline, int unknownPortMaxFrame,
          int failureThreshold, GuardSettings guards) {
         this.generation = generation;
         this.failureThreshold = failureThreshold;
-        this.stormIntervalNanos = guards.stormIntervalNanos();
-        this.stormToleranceNanos = guards.stormToleranceNanos();
         this.ports = Arrays.copyOf(ports, PortSet.CAPACITY);
         int count = 0;
+        boolean storm = false;
         for (int i = 0; i < this.ports.length; i++) {
             PortEntry e = this.ports[i];
             if (e == null) {
@@ -93,7 +94,12 @@ final class Plan {
             }
             maxFrame[i] = e.config().mtu() + RingSettings.L2_OVERHEAD;
             maxUntagged[i] = e.config().mtu() + Frame.ETH_HEADER;
+            long interval = GuardSettings.stormIntervalNanos(guards.stormControlPps(e.config()));
+            stormIntervalNanos[i] = interval;
+            stormToleranceNanos[i] = GuardSettings.stormToleranceNanos(interval);
+            storm |= interval != 0;
         }
+        this.stormControl = storm;
         this.portCount = count;
         this.modules = pipeline.toArray(new ModuleSlot[0]);
         ModuleSlot t = null;

@@ -51,9 +51,12 @@ final class PortConfigProperties {
     /** Allowed VLANs of a trunk, e.g. 10,20-30; absent = all. */
     static final String TRUNKS = "trunks";
 
+    /** Broadcast and multicast frames per second the port may send, 0 = no limit; absent = the switch-wide limit. */
+    static final String STORM_CONTROL_PPS = "stormControlPps";
+
     /** Every key this class reads and writes, in the order it writes them. */
     static final List<String> KEYS = List.of(MTU, MAC, ADDRESS, UP, PERSISTENT, MULTI_QUEUE, NETNS, MODE, VLAN,
-            TRUNKS);
+            TRUNKS, STORM_CONTROL_PPS);
 
     /** Comment block at the top of every port file the switch writes. */
     static final String FILE_HEADER = """
@@ -74,6 +77,8 @@ final class PortConfigProperties {
             #   mode        access | trunk | native-tagged | native-untagged (absent: a plain port, no VLANs)
             #   vlan        access VLAN, or native VLAN of a native-* trunk, 1..4094
             #   trunks      VLANs a trunk carries, e.g. 10,20-30 (absent: all)
+            #   stormControlPps  broadcast and multicast frames per second the port may send, 0 for no limit
+            #               (absent: stormControlPps of etc/ringswitch.datapath.cfg)
             #
             """;
 
@@ -144,8 +149,9 @@ final class PortConfigProperties {
         Boolean persistent = parse(properties, PERSISTENT, PortConfigProperties::toBoolean);
         Boolean multiQueue = parse(properties, MULTI_QUEUE, PortConfigProperties::toBoolean);
         String netns = parse(properties, NETNS, Function.identity());
+        Integer storm = parse(properties, STORM_CONTROL_PPS, PortConfigProperties::toStormLimit);
         return new PortConfig(name, mtu == null ? 0 : mtu, mac, address, up == null || up,
-                persistent != null && persistent, false, multiQueue != null && multiQueue, vlanConfig, netns);
+                persistent != null && persistent, false, multiQueue != null && multiQueue, vlanConfig, netns, storm);
     }
 
     /**
@@ -182,6 +188,9 @@ final class PortConfigProperties {
             if (!vlan.trunks().isEmpty()) {
                 out.put(TRUNKS, vlan.trunks().toString());
             }
+        }
+        if (config.stormControlPps() != null) {
+            out.put(STORM_CONTROL_PPS, Integer.toString(config.stormControlPps()));
         }
         return out;
     }
@@ -232,6 +241,20 @@ final class PortConfigProperties {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is not a whole number", e);
         }
+    }
+
+    /** @return the limit, or {@code null} for "default" (the switch-wide one) */
+    private static Integer toStormLimit(String text) {
+        if (text.equalsIgnoreCase("default")) {
+            return null;
+        }
+        int pps = toInt(text);
+        if (pps < 0 || pps > PortConfig.MAX_STORM_CONTROL_PPS) {
+            throw new IllegalArgumentException(pps + " out of range: expected 0 (no limit) to "
+                    + PortConfig.MAX_STORM_CONTROL_PPS + " frames per second, or leave it out for the switch-wide"
+                    + " limit");
+        }
+        return pps;
     }
 
     private static boolean toBoolean(String text) {

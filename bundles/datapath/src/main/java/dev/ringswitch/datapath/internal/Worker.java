@@ -590,7 +590,7 @@ final class Worker implements Runnable {
         Plan p = current;
         boolean fenced = p.vlanFenced();
         PortSet flood = fenced ? p.plainUp : p.up;
-        long now = p.stormIntervalNanos != 0 ? System.nanoTime() : 0;
+        long now = p.stormControl ? System.nanoTime() : 0;
         int m = 0;
         for (int i = 0; i < n; i++) {
             FrameBuffer slot = burst[i];
@@ -670,14 +670,15 @@ final class Worker implements Runnable {
      */
     private static boolean overStormLimit(Plan p, int in, long now) {
         PortEntry e = p.ports[in];
-        if (e == null) {
+        long interval = p.stormIntervalNanos[in];
+        if (e == null || interval == 0) {
             return false;
         }
         long tat = Math.max(e.stormTat, now);
-        if (tat - now > p.stormToleranceNanos) {
+        if (tat - now > p.stormToleranceNanos[in]) {
             return true;
         }
-        e.stormTat = tat + p.stormIntervalNanos;
+        e.stormTat = tat + interval;
         return false;
     }
 

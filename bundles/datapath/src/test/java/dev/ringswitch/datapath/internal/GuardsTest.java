@@ -99,6 +99,48 @@ class GuardsTest extends SwitchTestBase {
     }
 
     @Test
+    void aPortsOwnStormLimitTakesThePlaceOfTheSwitchWideOne() {
+        fx = new SwitchFixture(SwitchFixture.settings(), 3);
+        for (int i = 0; i < 3; i++) {
+            fx.host(i).discardEgress(true);
+        }
+        int sent = 5000;
+
+        // No switch-wide limit; rsd0 has its own.
+        setStormLimit("rsd0", 1000);
+        sendBroadcasts(0, sent);
+        sendBroadcasts(1, sent);
+        assertTrue(drops("rsd0", DropReason.STORM) > 0, "rsd0's own limit did not apply");
+        assertEquals(0, drops("rsd1", DropReason.STORM), "rsd1 has no limit");
+
+        // A switch-wide limit; rsd1 is exempt (0), rsd0 goes back to the switch's.
+        fx.datapath.guard(new GuardSettings(1000, GuardSettings.DEFAULT_MODULE_STALL_MILLIS));
+        setStormLimit("rsd1", 0);
+        setStormLimit("rsd0", null);
+        long rsd0Before = drops("rsd0", DropReason.STORM);
+        sendBroadcasts(0, sent);
+        sendBroadcasts(1, sent);
+        assertTrue(drops("rsd0", DropReason.STORM) > rsd0Before, "the switch-wide limit did not apply to rsd0");
+        assertEquals(0, drops("rsd1", DropReason.STORM), "rsd1's own 0 (no limit) did not apply");
+    }
+
+    private void setStormLimit(String port, Integer pps) {
+        fx.datapath.updatePort(fx.datapath.port(port).orElseThrow().config().withStormControlPps(pps));
+        assertEquals(pps, fx.datapath.port(port).orElseThrow().config().stormControlPps());
+    }
+
+    /** Sends broadcasts from a host and waits until each reached host 2 or was dropped as storm. */
+    private void sendBroadcasts(int host, int count) {
+        String port = "rsd" + host;
+        long done = fx.host(2).egressFrames() + drops(port, DropReason.STORM);
+        for (int i = 0; i < count; i++) {
+            Traffic.inject(fx.host(host), BROADCAST);
+        }
+        Traffic.await("broadcasts from " + port + " accounted for",
+                () -> fx.host(2).egressFrames() + drops(port, DropReason.STORM) == done + count, WAIT);
+    }
+
+    @Test
     void shouldCountTheMtuWithoutTags() {
         fx = new SwitchFixture(SwitchFixture.settings(), 2);
         InMemoryTapPort in = fx.host(0);

@@ -152,13 +152,17 @@ class PortConfigSyncTest {
 
     @Test
     void savedPorts_comeBackAfterARestart_withTheSameSettings() {
-        datapath.addPort(PortConfig.of("rsc0").withMtu(1400).withVlan(VlanConfig.access(10)));
+        datapath.addPort(PortConfig.of("rsc0").withMtu(1400).withVlan(VlanConfig.access(10))
+                .withStormControlPps(500));
         datapath.addPort(PortConfig.of("rsc1").withMac(MAC).withUp(false).withIpv4(Ipv4Prefix.parse("10.0.0.2/24"))
                 .withNetns("rsc-h1"));
         PortConfig rsc0 = port("rsc0");
         PortConfig rsc1 = port("rsc1");
         assertEquals("rsc-h1", rsc1.netns());
         assertEquals("rsc-h1", cm.properties(PortConfigProperties.pidOf("rsc1")).get("netns"));
+        assertEquals("500", cm.properties(PortConfigProperties.pidOf("rsc0")).get("stormControlPps"));
+        assertFalse(cm.properties(PortConfigProperties.pidOf("rsc1")).containsKey("stormControlPps"),
+                "the switch-wide limit is not written into the port's file");
         cm.deliver();
 
         shutdown();
@@ -182,10 +186,12 @@ class PortConfigSyncTest {
         edited.put("mode", "trunk");
         edited.put("trunks", "100-102");
         edited.put("mac", "02-00-00-00-AA-01");
+        edited.put("stormControlPps", "0");
         config.update(edited);
         cm.deliver();
 
         PortConfig now = port("rsc0");
+        assertEquals(0, now.stormControlPps(), "a port exempt from the switch-wide limit");
         assertEquals(1280, now.mtu());
         assertEquals(MAC, now.mac());
         assertEquals(VlanConfig.trunk(VlanSet.parse("100-102")), now.vlan());
@@ -235,7 +241,8 @@ class PortConfigSyncTest {
         Configuration config = cm.getFactoryConfiguration("ringswitch.port", "rsc0", "?");
         for (Object[] bad : List.of(new Object[] {"mtu", "abc"}, new Object[] {"mtu", "20"},
                 new Object[] {"mac", "01:00:5e:00:00:01"}, new Object[] {"vlan", "5000"},
-                new Object[] {"mode", "hybrid"}, new Object[] {"trunks", "10-"}, new Object[] {"up", "maybe"})) {
+                new Object[] {"mode", "hybrid"}, new Object[] {"trunks", "10-"}, new Object[] {"up", "maybe"},
+                new Object[] {"stormControlPps", "-5"}, new Object[] {"stormControlPps", "fast"})) {
             Dictionary<String, Object> edited = config.getProperties();
             edited.put((String) bad[0], bad[1]);
             config.update(edited);

@@ -35,6 +35,7 @@ public class PortListCommand extends ListingCommand {
                 .number("rxPackets", "RX packets")
                 .number("txPackets", "TX packets")
                 .number("drops", "Drops")
+                .column("stormControl", "Storm pps")
                 .column("netns", "Netns")
                 .whenEmpty("No ports: add one with ringswitch:port-add NAME");
         for (PortInfo port : ports.ports()) {
@@ -42,9 +43,17 @@ public class PortListCommand extends ListingCommand {
             PortCounters n = port.counters();
             table.row(port.name(), port.number(), port.ifIndex(), c.up() ? "up" : "down", c.mtu(), c.mac(),
                     c.ipv4(), c.vlan().describe(), n.rxPackets(), n.txPackets(), n.rxDrops() + n.txDrops(),
-                    netnsNow(port));
+                    stormControl(c), netnsNow(port));
         }
         table.print(out, json);
+    }
+
+    /** @return the port's own storm limit, "off" for none, or "default" when the switch-wide one applies */
+    private static String stormControl(PortConfig c) {
+        if (c.stormControlPps() == null) {
+            return PortSettingsCommand.DEFAULT;
+        }
+        return c.stormControlPps() == 0 ? "off" : c.stormControlPps().toString();
     }
 
     /**

@@ -20,8 +20,8 @@ import java.util.List;
  * the command reads the current one from {@link PortService} and changes only what the options name.
  */
 @Service
-@Command(scope = "ringswitch", name = "port-set", description = "Changes a port's link state, MTU, MAC, address or"
-        + " VLANs")
+@Command(scope = "ringswitch", name = "port-set", description = "Changes a port's link state, MTU, MAC, address,"
+        + " VLANs or storm-control limit")
 public class PortSetCommand extends PortSettingsCommand {
 
     @Argument(index = 0, name = "name", required = true, description = "The port")
@@ -50,7 +50,7 @@ public class PortSetCommand extends PortSettingsCommand {
         }
         if (!up && !down && !anySetting()) {
             throw new IllegalArgumentException("nothing to change for port " + name
-                    + ": give --up, --down, --mtu, --mac, --address, --mode, --vlan or --trunks");
+                    + ": give --up, --down, --mtu, --mac, --address, --mode, --vlan, --trunks or --storm-control");
         }
         PortConfig config = applyTo(ports.port(name)
                 .orElseThrow(() -> new IllegalArgumentException("No such port " + name))

@@ -15,6 +15,8 @@ abstract class PortSettingsCommand extends RingSwitchCommand {
 
     /** Spelling that clears the address or the VLAN configuration. */
     static final String NONE = "none";
+    /** Spelling that gives a port the switch-wide storm limit again. */
+    static final String DEFAULT = "default";
 
     @Option(name = "--mtu", description = "MTU in bytes (68..65521; default 1500)")
     Integer mtu;
@@ -37,9 +39,15 @@ abstract class PortSettingsCommand extends RingSwitchCommand {
     @Option(name = "--trunks", description = "VLANs a trunk carries, e.g. 10,20-30 (default: all)")
     String trunks;
 
+    @Option(name = "--storm-control", description = "Broadcast and multicast frames per second the port may send"
+            + " (0 = no limit), or default for the switch-wide stormControlPps")
+    @Completion(value = StringsCompleter.class, values = {DEFAULT, "0"})
+    String stormControl;
+
     /** @return whether any of the shared options was given */
     boolean anySetting() {
-        return mtu != null || mac != null || address != null || mode != null || vlan != null || trunks != null;
+        return mtu != null || mac != null || address != null || mode != null || vlan != null || trunks != null
+                || stormControl != null;
     }
 
     /**
@@ -61,6 +69,22 @@ abstract class PortSettingsCommand extends RingSwitchCommand {
         if (mode != null || vlan != null || trunks != null) {
             c = c.withVlan(VlanOptions.apply(c.vlan(), mode, vlan, trunks));
         }
+        if (stormControl != null) {
+            c = c.withStormControlPps(stormLimit(stormControl));
+        }
         return c;
+    }
+
+    /** @return the limit, or {@code null} for {@value #DEFAULT}; the range is the api's to check */
+    private static Integer stormLimit(String text) {
+        if (DEFAULT.equalsIgnoreCase(text)) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--storm-control '" + text + "' is not a number of frames per second:"
+                    + " give e.g. 1000, 0 for no limit, or default for the switch-wide limit", e);
+        }
     }
 }

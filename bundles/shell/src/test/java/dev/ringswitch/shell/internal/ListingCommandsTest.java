@@ -41,12 +41,13 @@ class ListingCommandsTest {
                 table));
         assertTrue(row.matches("rsc0\\s+\\|\\s+0\\s+\\|\\s+100\\s+\\|\\s+down\\s+\\|\\s+1500\\s+\\|"
                 + "\\s+02:00:00:00:00:01"
-                + "\\s+\\|\\s+-\\s+\\|\\s+access 10\\s+\\|\\s+0\\s+\\|\\s+0\\s+\\|\\s+0\\s+\\|\\s+rsc-h0\\s*"), row);
+                + "\\s+\\|\\s+-\\s+\\|\\s+access 10\\s+\\|\\s+0\\s+\\|\\s+0\\s+\\|\\s+0\\s+\\|\\s+default\\s+\\|\\s+rsc-h0\\s*"), row);
 
         c.json = true;
         assertEquals("[{\"name\":\"rsc0\",\"number\":0,\"ifIndex\":100,\"state\":\"down\",\"mtu\":1500,"
                 + "\"mac\":\"02:00:00:00:00:01\",\"address\":null,\"vlan\":\"access 10\",\"rxPackets\":0,"
-                + "\"txPackets\":0,\"drops\":0,\"netns\":\"rsc-h0\"}]\n", Commands.run(c));
+                + "\"txPackets\":0,\"drops\":0,\"stormControl\":\"default\",\"netns\":\"rsc-h0\"}]\n",
+                Commands.run(c));
     }
 
     @Test

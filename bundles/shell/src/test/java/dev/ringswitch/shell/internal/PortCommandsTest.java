@@ -196,6 +196,42 @@ class PortCommandsTest {
         assertEquals(List.of(), admin.calls());
     }
 
+    @Test
+    void portSet_stormControl_setsTheLimitTurnsItOffOrGivesTheSwitchDefaultBack() throws Exception {
+        Commands.run(add("rsc0"));
+        assertEquals(null, config("rsc0").stormControlPps(), "a new port has the switch-wide limit");
+
+        PortSetCommand limit = set("rsc0");
+        limit.stormControl = "500";
+        Commands.run(limit);
+        assertEquals(500, config("rsc0").stormControlPps());
+
+        limit.stormControl = "0";
+        Commands.run(limit);
+        assertEquals(0, config("rsc0").stormControlPps(), "0 is no limit, not the default");
+
+        limit.stormControl = "default";
+        Commands.run(limit);
+        assertEquals(null, config("rsc0").stormControlPps());
+    }
+
+    @Test
+    void portSet_badStormControl_failsWithOneLineAndChangesNothing() throws Exception {
+        Commands.run(add("rsc0"));
+        admin.calls().clear();
+
+        PortSetCommand word = set("rsc0");
+        word.stormControl = "lots";
+        assertEquals("--storm-control 'lots' is not a number of frames per second: give e.g. 1000, 0 for no limit,"
+                + " or default for the switch-wide limit", Commands.fail(word));
+        PortSetCommand negative = set("rsc0");
+        negative.stormControl = "-1";
+        assertEquals("storm-control limit -1 out of range: expected 0 (no limit) to 100000000 frames per second, or"
+                + " default for the switch's", Commands.fail(negative));
+
+        assertEquals(List.of(), admin.calls());
+    }
+
     private static PortSetCommand withMtu(PortSetCommand c, int mtu) {
         c.mtu = mtu;
         return c;

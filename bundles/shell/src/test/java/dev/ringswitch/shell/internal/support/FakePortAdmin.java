@@ -54,7 +54,8 @@ public final class FakePortAdmin implements PortAdminService {
         String name = config.name().replace("%d", String.valueOf(nextNumber));
         ports.add(name, nextNumber++);
         ports.setConfig(name, new PortConfig(name, config.mtu(), config.mac(), config.ipv4(), config.up(),
-                config.persistent(), config.vnetHdr(), config.multiQueue(), config.vlan()));
+                config.persistent(), config.vnetHdr(), config.multiQueue(), config.vlan(), config.netns(),
+                config.stormControlPps()));
         return ports.port(name).orElseThrow();
     }
 
