@@ -2,6 +2,7 @@ package dev.ringswitch.itests;
 
 import dev.ringswitch.itests.support.CommandResult;
 import dev.ringswitch.itests.support.KarafInstance;
+import dev.ringswitch.itests.support.LogAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,7 @@ class ApplianceTest {
 
     @Test
     void bootsWithoutErrorLines() throws Exception {
-        List<String> errors = karaf.errorLines();
-        assertTrue(errors.isEmpty(), () -> "ERROR lines in karaf.log:\n" + String.join("\n", errors));
+        LogAssertions.assertNoErrors(karaf);
     }
 
     @Test

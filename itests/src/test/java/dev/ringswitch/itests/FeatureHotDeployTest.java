@@ -2,6 +2,7 @@ package dev.ringswitch.itests;
 
 import dev.ringswitch.itests.support.CommandResult;
 import dev.ringswitch.itests.support.KarafInstance;
+import dev.ringswitch.itests.support.LogAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,8 +76,7 @@ class FeatureHotDeployTest {
             }
         }
         assertEquals(coreBefore, coreBundleLines(), "core bundles changed (id, state or version)");
-        List<String> errors = karaf.errorLines();
-        assertTrue(errors.isEmpty(), () -> "ERROR lines:\n" + String.join("\n", errors));
+        LogAssertions.assertNoErrors(karaf);
     }
 
     @Test
@@ -97,8 +97,7 @@ class FeatureHotDeployTest {
             Files.deleteIfExists(dropped);
             karaf.admin("feature:install ringswitch-l2");
         }
-        List<String> errors = karaf.errorLines();
-        assertTrue(errors.isEmpty(), () -> "ERROR lines:\n" + String.join("\n", errors));
+        LogAssertions.assertNoErrors(karaf);
     }
 
     private void awaitModuleList(boolean present) throws Exception {

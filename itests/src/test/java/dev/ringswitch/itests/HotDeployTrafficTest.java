@@ -2,6 +2,7 @@ package dev.ringswitch.itests;
 
 import dev.ringswitch.itests.support.CommandResult;
 import dev.ringswitch.itests.support.KarafInstance;
+import dev.ringswitch.itests.support.LogAssertions;
 import dev.ringswitch.testkit.NetworkNamespace;
 import dev.ringswitch.testkit.Privileges;
 import org.junit.jupiter.api.AfterAll;
@@ -135,8 +136,7 @@ class HotDeployTrafficTest {
         }
         assertEquals(fdsBefore, tapFds(), "the ports' fds changed: a port was reopened");
         assertEquals(coreBefore, coreBundleLines(), "a core bundle was refreshed or restarted");
-        List<String> errors = karaf.errorLines();
-        assertTrue(errors.isEmpty(), () -> "ERROR lines:\n" + String.join("\n", errors));
+        LogAssertions.assertNoErrors(karaf);
     }
 
     private String bundleId(String symbolicName) throws Exception {

@@ -77,9 +77,9 @@ final class StallSentinels {
         }
     }
 
-    /** @return the sentinels' thread names */
+    /** @return the names of the sentinels that run (one whose CPU refused it has ended) */
     List<String> threadNames() {
-        return threads.stream().map(Thread::getName).toList();
+        return threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
     }
 
     /**
