@@ -1,15 +1,9 @@
 package dev.ringswitch.datapath.internal;
 
 import dev.ringswitch.api.port.PortException;
-import dev.ringswitch.api.port.PortProvider;
-import dev.ringswitch.api.port.ReadinessSelector;
-import dev.ringswitch.api.port.TapPort;
-import dev.ringswitch.api.port.PortConfig;
 import dev.ringswitch.api.port.ThreadPlacement;
 import dev.ringswitch.testkit.InMemoryPortProvider;
 import org.junit.jupiter.api.Test;
-
-import java.util.BitSet;
 
 import static dev.ringswitch.datapath.internal.WorkerPlacement.BULK_BYTES_PER_WINDOW;
 import static dev.ringswitch.datapath.internal.WorkerPlacement.QUIET_BYTES_PER_WINDOW;
@@ -150,26 +144,9 @@ class AdaptivePlacementTest {
     }
 
     /** A provider whose kernel refuses every bind, as in a cpuset that excludes the CPU. */
-    private static final class Refusing implements PortProvider {
+    private static final class Refusing extends TwoCpusNoPorts {
         int attempts;
         boolean closed;
-
-        @Override
-        public TapPort open(PortConfig config) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ReadinessSelector openSelector() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public BitSet allowedCpus() {
-            BitSet cpus = new BitSet();
-            cpus.set(0, 2);
-            return cpus;
-        }
 
         @Override
         public ThreadPlacement openThreadPlacement() {

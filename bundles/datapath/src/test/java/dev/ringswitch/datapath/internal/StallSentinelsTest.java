@@ -1,16 +1,12 @@
 package dev.ringswitch.datapath.internal;
 
-import dev.ringswitch.api.port.PortConfig;
 import dev.ringswitch.api.port.PortProvider;
-import dev.ringswitch.api.port.ReadinessSelector;
-import dev.ringswitch.api.port.TapPort;
 import dev.ringswitch.tap.internal.TapPortProvider;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,24 +48,7 @@ class StallSentinelsTest {
     @Test
     void aSentinelWhoseCpuRefusesItEnds_andIsNotListed() throws Exception {
         // Two CPUs, but threads cannot be bound: a sentinel would take the stall on no CPU in particular.
-        PortProvider unbindable = new PortProvider() {
-            @Override
-            public TapPort open(PortConfig config) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public ReadinessSelector openSelector() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public BitSet allowedCpus() {
-                BitSet cpus = new BitSet();
-                cpus.set(0, 2);
-                return cpus;
-            }
-        };
+        PortProvider unbindable = new TwoCpusNoPorts();
         StallSentinels sentinels = new StallSentinels(unbindable, () -> true);
         try {
             long deadline = System.nanoTime() + 10_000_000_000L;
