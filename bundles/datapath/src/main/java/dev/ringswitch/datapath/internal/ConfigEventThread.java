@@ -70,6 +70,7 @@ final class ConfigEventThread implements ConfigurationListener {
             return true;
         }
         Pending job;
+        boolean queued = true;
         synchronized (lock) {
             job = new Pending(action, ++issued);
             pending.add(job);
@@ -81,10 +82,16 @@ final class ConfigEventThread implements ConfigurationListener {
                 properties.put("ticket", job.ticket);
                 marker.update(properties);
             } catch (IOException | IllegalStateException e) {
-                // No event will come for it: run it here, as after a timeout.
+                // No event will come for it: run it here, at once.
                 pending.remove(job);
                 issued--;
+                queued = false;
             }
+        }
+        if (!queued) {
+            job.runIfUnclaimed();
+            job.rethrow();
+            return false;
         }
         boolean onEventThread = job.await(timeoutNanos);
         job.rethrow();

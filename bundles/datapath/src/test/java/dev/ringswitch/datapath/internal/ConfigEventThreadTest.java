@@ -3,11 +3,15 @@ package dev.ringswitch.datapath.internal;
 import dev.ringswitch.datapath.internal.support.FakeConfigAdmin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Proxy;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,6 +67,26 @@ class ConfigEventThreadTest {
                 TimeUnit.MILLISECONDS.toNanos(50)));
 
         assertEquals(List.of("action on " + Thread.currentThread().getName()), log);
+    }
+
+    @Test
+    void runsTheActionAtOnceWhenNoMarkerCanBeWritten() throws Exception {
+        ConfigurationAdmin broken = (ConfigurationAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ConfigurationAdmin.class}, (proxy, method, args) -> {
+                    throw new IOException("configuration store unavailable");
+                });
+        ConfigEventThread events = new ConfigEventThread(broken);
+        CompletableFuture<Boolean> ran = CompletableFuture.supplyAsync(() -> {
+            try {
+                return events.runAfterQueuedEvents(() -> log.add("ran"), A_LONG_TIME);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        // Not after the timeout: no event can come for a marker that was never written.
+        assertFalse(ran.get(A_LONG_TIME / 2, TimeUnit.NANOSECONDS));
+        assertEquals(List.of("ran"), log);
     }
 
     @Test
