@@ -33,6 +33,8 @@ public record PortConfig(String name, int mtu, MacAddress mac, Ipv4Prefix ipv4, 
     public static final int MAX_MTU = 65521;
     /** Highest storm-control limit accepted, frames per second (the switch-wide setting's too). */
     public static final int MAX_STORM_CONTROL_PPS = 100_000_000;
+    /** How an operator writes "the switch-wide storm-control limit" for a port, in a command or a file. */
+    public static final String STORM_CONTROL_DEFAULT = "default";
 
     /**
      * Validates the configuration.
@@ -57,6 +59,26 @@ public record PortConfig(String name, int mtu, MacAddress mac, Ipv4Prefix ipv4, 
         if (stormControlPps != null && (stormControlPps < 0 || stormControlPps > MAX_STORM_CONTROL_PPS)) {
             throw new IllegalArgumentException("storm-control limit " + stormControlPps + " out of range: expected 0"
                     + " (no limit) to " + MAX_STORM_CONTROL_PPS + " frames per second, or default for the switch's");
+        }
+    }
+
+    /**
+     * Reads a port's storm-control limit as an operator writes it; the range is the constructor's to check.
+     *
+     * @param text frames per second, 0 for no limit, or {@value #STORM_CONTROL_DEFAULT} for the switch-wide limit
+     * @return the limit, or {@code null} for the switch-wide one
+     * @throws IllegalArgumentException if it is neither a whole number nor {@value #STORM_CONTROL_DEFAULT}
+     */
+    public static Integer parseStormControlPps(String text) {
+        String t = text.trim();
+        if (t.equalsIgnoreCase(STORM_CONTROL_DEFAULT)) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a number of frames per second: give e.g. 1000,"
+                    + " 0 for no limit, or " + STORM_CONTROL_DEFAULT + " for the switch-wide limit", e);
         }
     }
 

@@ -149,7 +149,7 @@ final class PortConfigProperties {
         Boolean persistent = parse(properties, PERSISTENT, PortConfigProperties::toBoolean);
         Boolean multiQueue = parse(properties, MULTI_QUEUE, PortConfigProperties::toBoolean);
         String netns = parse(properties, NETNS, Function.identity());
-        Integer storm = parse(properties, STORM_CONTROL_PPS, PortConfigProperties::toStormLimit);
+        Integer storm = parse(properties, STORM_CONTROL_PPS, PortConfig::parseStormControlPps);
         return new PortConfig(name, mtu == null ? 0 : mtu, mac, address, up == null || up,
                 persistent != null && persistent, false, multiQueue != null && multiQueue, vlanConfig, netns, storm);
     }
@@ -241,20 +241,6 @@ final class PortConfigProperties {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is not a whole number", e);
         }
-    }
-
-    /** @return the limit, or {@code null} for "default" (the switch-wide one) */
-    private static Integer toStormLimit(String text) {
-        if (text.equalsIgnoreCase("default")) {
-            return null;
-        }
-        int pps = toInt(text);
-        if (pps < 0 || pps > PortConfig.MAX_STORM_CONTROL_PPS) {
-            throw new IllegalArgumentException(pps + " out of range: expected 0 (no limit) to "
-                    + PortConfig.MAX_STORM_CONTROL_PPS + " frames per second, or leave it out for the switch-wide"
-                    + " limit");
-        }
-        return pps;
     }
 
     private static boolean toBoolean(String text) {

@@ -16,7 +16,7 @@ abstract class PortSettingsCommand extends RingSwitchCommand {
     /** Spelling that clears the address or the VLAN configuration. */
     static final String NONE = "none";
     /** Spelling that gives a port the switch-wide storm limit again. */
-    static final String DEFAULT = "default";
+    static final String DEFAULT = PortConfig.STORM_CONTROL_DEFAULT;
 
     @Option(name = "--mtu", description = "MTU in bytes (68..65521; default 1500)")
     Integer mtu;
@@ -75,16 +75,12 @@ abstract class PortSettingsCommand extends RingSwitchCommand {
         return c;
     }
 
-    /** @return the limit, or {@code null} for {@value #DEFAULT}; the range is the api's to check */
+    /** @return the limit, or {@code null} for {@value #DEFAULT}; the api's message names the option */
     private static Integer stormLimit(String text) {
-        if (DEFAULT.equalsIgnoreCase(text)) {
-            return null;
-        }
         try {
-            return Integer.valueOf(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--storm-control '" + text + "' is not a number of frames per second:"
-                    + " give e.g. 1000, 0 for no limit, or default for the switch-wide limit", e);
+            return PortConfig.parseStormControlPps(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--storm-control " + e.getMessage(), e);
         }
     }
 }
