@@ -130,11 +130,12 @@ import java.util.function.Supplier;
  * <h3>Complication: a hostile or broken neighbourhood</h3>
  * Frames longer than the ingress port's MTU once up to two tags are counted out are dropped as {@code too_long} (the
  * check costs one comparison unless the frame is longer than MTU + 14). Storm control limits the broadcast and
- * multicast frames each port may send ({@code stormControlPps}, switch-wide or the port's own, a GCRA per port
- * with 100 ms of burst, one clock read per burst); the rest are dropped as {@code storm} before the modules see them, so a loop through a Linux
- * bridge cannot eat the CPU. And the VLAN ports fail closed: while ports have VLAN configuration but no tagging
- * module runs (the VLAN module is uninstalled, being updated, or FAILED), frames from those ports are dropped as
- * {@code vlan_not_allowed} and no frame is sent to them, instead of everything being flooded untagged across VLANs.
+ * multicast frames each port may send ({@code stormControlPps}, switch-wide or the port's own, a GCRA per port with
+ * 100 ms of burst, one clock read per burst); the rest are dropped as {@code storm} before the modules see them, so a
+ * loop through a Linux bridge cannot eat the CPU. And the VLAN ports fail closed: while ports have VLAN configuration
+ * but no tagging module runs (the VLAN module is uninstalled, being updated, or FAILED), frames from those ports are
+ * dropped as {@code vlan_not_allowed} and no frame is sent to them, instead of everything being flooded untagged across
+ * VLANs.
  *
  * <h3>Complication: a full ring</h3>
  * The worker claims slots with {@code tryNext()}; when the ring is full it stops reading, counts a publish stall and

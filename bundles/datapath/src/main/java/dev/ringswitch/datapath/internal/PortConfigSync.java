@@ -134,7 +134,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Lifecycle: shutting down or restarting the switch deactivates this component before the port manager and changes
  * no configuration; only explicit removals delete one.
  */
-@Component(service = {ManagedServiceFactory.class, ConfigurationListener.class}, immediate = true, configurationPolicy = ConfigurationPolicy.IGNORE,
+@Component(service = {ManagedServiceFactory.class, ConfigurationListener.class}, immediate = true,
+        configurationPolicy = ConfigurationPolicy.IGNORE,
         property = Constants.SERVICE_PID + "=" + PortConfigProperties.FACTORY_PID)
 public final class PortConfigSync implements ManagedServiceFactory, PortListener, ConfigurationListener {
 

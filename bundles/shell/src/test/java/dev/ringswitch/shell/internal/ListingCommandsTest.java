@@ -41,7 +41,8 @@ class ListingCommandsTest {
                 table));
         assertTrue(row.matches("rsc0\\s+\\|\\s+0\\s+\\|\\s+100\\s+\\|\\s+down\\s+\\|\\s+1500\\s+\\|"
                 + "\\s+02:00:00:00:00:01"
-                + "\\s+\\|\\s+-\\s+\\|\\s+access 10\\s+\\|\\s+0\\s+\\|\\s+0\\s+\\|\\s+0\\s+\\|\\s+default\\s+\\|\\s+rsc-h0\\s*"), row);
+                + "\\s+\\|\\s+-\\s+\\|\\s+access 10\\s+\\|\\s+0\\s+\\|\\s+0\\s+\\|\\s+0\\s+\\|\\s+default"
+                + "\\s+\\|\\s+rsc-h0\\s*"), row);
 
         c.json = true;
         assertEquals("[{\"name\":\"rsc0\",\"number\":0,\"ifIndex\":100,\"state\":\"down\",\"mtu\":1500,"

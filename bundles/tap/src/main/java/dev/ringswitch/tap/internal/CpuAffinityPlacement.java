@@ -38,8 +38,8 @@ final class CpuAffinityPlacement implements ThreadPlacement {
         single.fill((byte) 0);
         single.set(ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
         if (LibC.schedSetaffinity(state, 0, single) != 0) {
-            throw refused("be bound to CPU " + cpu, LibC.errno(state), " (the CPU is offline or outside this process's cpuset;"
-                    + " choose one of " + cpus(opened) + ")");
+            throw refused("be bound to CPU " + cpu, LibC.errno(state),
+                    " (the CPU is offline or outside this process's cpuset; choose one of " + cpus(opened) + ")");
         }
         return true;
     }
