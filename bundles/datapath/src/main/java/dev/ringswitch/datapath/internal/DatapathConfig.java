@@ -75,8 +75,9 @@ public @interface DatapathConfig {
     @AttributeDefinition(description = "Stall sentinels: a thread bound to each CPU wakes every 100 us while light"
             + " traffic flows, so that the stall some hypervisors charge the first thread of the process to run on a"
             + " CPU after the kernel rewrote its page tables (DAMON sampling) hits a sentinel, not a frame. Lowers"
-            + " RTT p99 on such VMs, costs 12-17 % of a CPU while light traffic flows. Off by default.")
-    boolean stallSentinels() default RingSettings.DEFAULT_STALL_SENTINELS;
+            + " RTT p99 on such VMs, costs 12-17 % of a CPU while light traffic flows. auto (the default: on where"
+            + " the machine is a virtual machine whose physical memory DAMON samples), true or false.")
+    String stallSentinels() default RingSettings.DEFAULT_STALL_SENTINELS;
 
     /** @return broadcast and multicast frames a port may send per second, 0 for no limit */
     @AttributeDefinition(description = "Storm control: broadcast and multicast frames one port may send per second"

@@ -163,7 +163,7 @@ final class Ring {
         egressThread.start();
         workerThread.start();
         watchdogThread.start();
-        if (settings.stallSentinels()) {
+        if (settings.sentinelsOn()) {
             sentinels = new StallSentinels(provider, () -> worker.latencySensitive());
         }
     }

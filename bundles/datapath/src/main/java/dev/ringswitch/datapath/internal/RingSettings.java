@@ -21,7 +21,7 @@ import dev.ringswitch.api.module.Frame;
  */
 record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBatch, WaitStrategyKind waitStrategy,
                     long quiesceTimeoutMillis, int moduleFailureThreshold, boolean offloads, HandOver handOver,
-                    IoEngine ioEngine, WorkerCpu workerCpu, boolean stallSentinels) {
+                    IoEngine ioEngine, WorkerCpu workerCpu, StallSentinelsMode stallSentinels) {
 
     /** Configuration PID of the datapath. */
     static final String PID = "ringswitch.datapath";
@@ -55,8 +55,11 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
     static final String DEFAULT_IO_ENGINE = "io_uring";
     /** Bound while bulk traffic flows, placed by the scheduler otherwise; see {@link WorkerCpu} for the trade-off. */
     static final String DEFAULT_WORKER_CPU = "auto";
-    /** Off: they cost CPU while light traffic flows; see {@link StallSentinels}. */
-    static final boolean DEFAULT_STALL_SENTINELS = false;
+    /**
+     * Where the stall they take is charged ({@link StallSentinelsMode#AUTO}); elsewhere they would only cost CPU while
+     * light traffic flows. See {@link StallSentinels}.
+     */
+    static final String DEFAULT_STALL_SENTINELS = "auto";
 
     /** Smallest ring accepted. */
     static final int MIN_RING_SIZE = 2;
@@ -74,7 +77,7 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
             DEFAULT_INGRESS_BATCH, DEFAULT_WORKER_BATCH, WaitStrategyKind.parse(DEFAULT_WAIT_STRATEGY),
             DEFAULT_QUIESCE_TIMEOUT_MILLIS, DEFAULT_MODULE_FAILURE_THRESHOLD, DEFAULT_OFFLOADS,
             HandOver.parse(DEFAULT_HAND_OVER), IoEngine.parse(DEFAULT_IO_ENGINE), WorkerCpu.parse(DEFAULT_WORKER_CPU),
-            DEFAULT_STALL_SENTINELS);
+            StallSentinelsMode.parse(DEFAULT_STALL_SENTINELS));
 
     /**
      * Validates.
@@ -107,7 +110,8 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
                  long quiesceTimeoutMillis, int moduleFailureThreshold, boolean offloads, HandOver handOver,
                  IoEngine ioEngine, WorkerCpu workerCpu) {
         this(ringSize, frameSize, ingressBatch, workerBatch, waitStrategy, quiesceTimeoutMillis,
-                moduleFailureThreshold, offloads, handOver, ioEngine, workerCpu, DEFAULT_STALL_SENTINELS);
+                moduleFailureThreshold, offloads, handOver, ioEngine, workerCpu,
+                StallSentinelsMode.parse(DEFAULT_STALL_SENTINELS));
     }
 
     /** Settings with the default for {@code workerCpu}. */
@@ -151,7 +155,8 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
         return new RingSettings(config.ringSize(), config.frameSize(), config.ingressBatch(), config.workerBatch(),
                 WaitStrategyKind.parse(config.waitStrategy()), config.quiesceTimeoutMillis(),
                 config.moduleFailureThreshold(), config.offloads(), HandOver.parse(config.handOver()),
-                IoEngine.parse(config.ioEngine()), WorkerCpu.parse(config.workerCpu()), config.stallSentinels());
+                IoEngine.parse(config.ioEngine()), WorkerCpu.parse(config.workerCpu()),
+                StallSentinelsMode.parse(config.stallSentinels()));
     }
 
     /** @return operations per I/O batch: a burst's reads, or its writes to a few ports each */
@@ -177,6 +182,11 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
         return readCapacity() - L2_OVERHEAD;
     }
 
+    /** @return whether the ring runs stall sentinels on this machine (for {@code auto}: whether DAMON samples it) */
+    boolean sentinelsOn() {
+        return stallSentinels.on(DamonSampling::onThisMachine);
+    }
+
     /** @return whether a ring built with {@code other} would differ (needs a ring restart) */
     boolean ringDiffers(RingSettings other) {
         return ringSize != other.ringSize || frameSize != other.frameSize || ingressBatch != other.ingressBatch
@@ -192,6 +202,8 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
                 + (offloadsActive() ? "on" : offloads ? "off (frameSize below " + GSO_FRAME_SIZE + ")" : "off")
                 + ", handOver=" + handOver.label() + (handOver.pipelines() ? " (pipelined)" : " (run to completion)")
                 + ", ioEngine=" + ioEngine.label() + ", workerCpu=" + workerCpu.label() + ", stallSentinels="
-                + stallSentinels;
+                + stallSentinels.label() + (stallSentinels != StallSentinelsMode.AUTO ? ""
+                : DamonSampling.onThisMachine().map(why -> " (on: " + why + ")").orElse(" (off: no DAMON sampling of"
+                        + " this virtual machine's memory)"));
     }
 }

@@ -28,7 +28,8 @@ import java.util.function.BooleanSupplier;
  * part of it stays with the thread that touches the pages). Cost: 10,000 wake-ups per second per CPU, 12-17 % of one
  * CPU in all on the 2-CPU VM, so the sentinels run only while light traffic flows ({@code active}: frames within the
  * last second, worker not bound for bulk traffic); on an idle switch, and during bulk traffic, they check every
- * {@link #PAUSED_PERIOD_NANOS}. Off by default ({@code stallSentinels} in {@value RingSettings#PID}).
+ * {@link #PAUSED_PERIOD_NANOS}. By default ({@code stallSentinels = auto} in {@value RingSettings#PID}) they run
+ * only where the stall is charged: on a virtual machine whose memory DAMON samples ({@link DamonSampling}).
  */
 final class StallSentinels {
 

@@ -25,7 +25,7 @@ class RingPlacementTest extends SwitchTestBase {
     @Test
     void shouldBindTheWorkerWhileBulkTrafficFlowsAndReleaseItWhenRequestsFollow() {
         InMemoryPortProvider provider = twoCpus();
-        fx = new SwitchFixture(SwitchFixture.settings(), 0, provider);
+        fx = new SwitchFixture(withoutSentinels(WorkerCpu.parse(RingSettings.DEFAULT_WORKER_CPU)), 0, provider);
         InMemoryTapPort sender = jumboPort("rsd0");
         jumboPort("rsd1").discardEgress(true);
         assertEquals(-1, provider.boundCpu(), "not bound before traffic");
@@ -55,10 +55,7 @@ class RingPlacementTest extends SwitchTestBase {
     @Test
     void shouldNotBindTheWorkerWithNone() {
         InMemoryPortProvider provider = twoCpus();
-        RingSettings d = RingSettings.DEFAULTS;
-        fx = new SwitchFixture(new RingSettings(d.ringSize(), d.frameSize(), d.ingressBatch(), d.workerBatch(),
-                d.waitStrategy(), d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(),
-                d.ioEngine(), WorkerCpu.parse("none")), 0, provider);
+        fx = new SwitchFixture(withoutSentinels(WorkerCpu.parse("none")), 0, provider);
         InMemoryTapPort sender = jumboPort("rsd0");
         jumboPort("rsd1").discardEgress(true);
         byte[] jumbo = Traffic.frame(1, 0, JUMBO);
@@ -70,6 +67,17 @@ class RingPlacementTest extends SwitchTestBase {
         long received = fx.datapath.port("rsd0").orElseThrow().counters().rxBytes();
         assertTrue(received > 0, "frames were read");
         assertEquals(0, provider.placementMoves(), "never bound (" + received + " bytes read)");
+    }
+
+    /**
+     * The defaults with {@code workerCpu}, and without stall sentinels: they bind threads of their own, which the
+     * provider would count with the worker's binds ({@code auto} starts them where DAMON samples the machine).
+     */
+    private static RingSettings withoutSentinels(WorkerCpu workerCpu) {
+        RingSettings d = RingSettings.DEFAULTS;
+        return new RingSettings(d.ringSize(), d.frameSize(), d.ingressBatch(), d.workerBatch(), d.waitStrategy(),
+                d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(), d.ioEngine(),
+                workerCpu, StallSentinelsMode.FALSE);
     }
 
     private static InMemoryPortProvider twoCpus() {

@@ -3,6 +3,8 @@ package dev.ringswitch.datapath.internal;
 import org.junit.jupiter.api.Test;
 
 import java.util.BitSet;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -109,9 +111,30 @@ class RingSettingsTest {
         assertTrue(none.describe().contains(", workerCpu=none,"), none.describe());
         RingSettings sentinels = new RingSettings(d.ringSize(), d.frameSize(), d.ingressBatch(), d.workerBatch(),
                 d.waitStrategy(), d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(),
-                d.ioEngine(), d.workerCpu(), true);
-        assertFalse(d.stallSentinels(), "stall sentinels are off by default");
-        assertTrue(sentinels.ringDiffers(d), "starting the sentinels restarts the ring's threads");
+                d.ioEngine(), d.workerCpu(), StallSentinelsMode.TRUE);
+        assertEquals(StallSentinelsMode.AUTO, d.stallSentinels(), "stall sentinels are decided by the machine");
+        assertTrue(sentinels.ringDiffers(d), "starting the sentinels for good restarts the ring's threads");
         assertTrue(sentinels.describe().endsWith(", stallSentinels=true"), sentinels.describe());
+        String auto = DamonSampling.onThisMachine().map(why -> ", stallSentinels=auto (on: " + why + ")")
+                .orElse(", stallSentinels=auto (off: no DAMON sampling of this virtual machine's memory)");
+        assertTrue(d.describe().endsWith(auto), d.describe());
+        assertEquals(DamonSampling.onThisMachine().isPresent(), d.sentinelsOn());
+    }
+
+    @Test
+    void stallSentinelsAreAutoTrueOrFalse_andAutoFollowsTheMachine() {
+        assertEquals(StallSentinelsMode.AUTO, StallSentinelsMode.parse(" Auto "));
+        assertEquals(StallSentinelsMode.TRUE, StallSentinelsMode.parse("true"));
+        assertEquals(StallSentinelsMode.FALSE, StallSentinelsMode.parse("FALSE"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StallSentinelsMode.parse("sometimes"));
+        assertEquals("invalid stallSentinels 'sometimes' in ringswitch.datapath: expected one of auto, true, false",
+                e.getMessage());
+        Supplier<Optional<String>> sampled = () -> Optional.of("DAMON");
+        Supplier<Optional<String>> notSampled = Optional::empty;
+        assertTrue(StallSentinelsMode.AUTO.on(sampled));
+        assertFalse(StallSentinelsMode.AUTO.on(notSampled));
+        assertTrue(StallSentinelsMode.TRUE.on(notSampled));
+        assertFalse(StallSentinelsMode.FALSE.on(sampled));
     }
 }

@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code stallSentinels = true} starts one thread per CPU, bound to it (read back from /proc through the real TAP
- * provider's {@code sched_setaffinity}), listed among the datapath's threads and stopped with the ring; off by
- * default.
+ * provider's {@code sched_setaffinity}), listed among the datapath's threads and stopped with the ring; by default
+ * only where DAMON samples this virtual machine's memory.
  */
 class StallSentinelsTest {
 
@@ -29,7 +29,7 @@ class StallSentinelsTest {
         DatapathManager datapath = new DatapathManager(provider);
         int cpus = provider.allowedCpus().cardinality();
         try {
-            datapath.start(withSentinels(true));
+            datapath.start(withSentinels(StallSentinelsMode.TRUE));
             Map<String, String> expected = new TreeMap<>();
             if (cpus >= 2) {
                 provider.allowedCpus().stream().forEach(c -> expected.put("ringswitch-sentinel-" + c,
@@ -62,12 +62,31 @@ class StallSentinelsTest {
     }
 
     @Test
-    void shouldStartNoSentinelByDefault() throws IOException {
+    void shouldStartSentinelsByDefaultOnlyWhereDamonSamplesThisVirtualMachine() throws IOException {
+        TapPortProvider provider = new TapPortProvider();
+        provider.activate();
+        DatapathManager datapath = new DatapathManager(provider);
+        boolean expected = DamonSampling.onThisMachine().isPresent() && provider.allowedCpus().cardinality() >= 2;
+        try {
+            datapath.start(RingSettings.DEFAULTS);
+            int count = expected ? provider.allowedCpus().cardinality() : 0;
+            assertEquals(count, awaitSentinels(count).size(), "sentinels with stallSentinels = auto, where DAMON says "
+                    + DamonSampling.onThisMachine());
+            assertEquals(expected, datapath.status().threads().stream()
+                    .anyMatch(n -> n.startsWith("ringswitch-sentinel")), datapath.status().threads().toString());
+        } finally {
+            datapath.deactivate();
+            provider.deactivate();
+        }
+    }
+
+    @Test
+    void shouldStartNoSentinelWhenTurnedOff() throws IOException {
         TapPortProvider provider = new TapPortProvider();
         provider.activate();
         DatapathManager datapath = new DatapathManager(provider);
         try {
-            datapath.start(RingSettings.DEFAULTS);
+            datapath.start(withSentinels(StallSentinelsMode.FALSE));
             assertEquals(Map.of(), sentinels());
             assertTrue(datapath.status().threads().stream().noneMatch(n -> n.startsWith("ringswitch-sentinel")));
         } finally {
@@ -76,7 +95,7 @@ class StallSentinelsTest {
         }
     }
 
-    private static RingSettings withSentinels(boolean on) {
+    private static RingSettings withSentinels(StallSentinelsMode on) {
         RingSettings d = RingSettings.DEFAULTS;
         return new RingSettings(d.ringSize(), d.frameSize(), d.ingressBatch(), d.workerBatch(), d.waitStrategy(),
                 d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(), d.ioEngine(),
