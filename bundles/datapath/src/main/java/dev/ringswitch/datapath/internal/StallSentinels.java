@@ -27,9 +27,10 @@ import java.util.function.BooleanSupplier;
  * <p>Measured (bench/README.md): RTT p99 through the switch about halved (the stall is not always taken first:
  * part of it stays with the thread that touches the pages). Cost: 10,000 wake-ups per second per CPU, 12-17 % of one
  * CPU in all on the 2-CPU VM, so the sentinels run only while light traffic flows ({@code active}: frames within the
- * last second, worker not bound for bulk traffic); on an idle switch, and during bulk traffic, they check every
- * {@link #PAUSED_PERIOD_NANOS}. By default ({@code stallSentinels = auto} in {@value RingSettings#PID}) they run
- * only where the stall is charged: on a virtual machine whose memory DAMON samples ({@link DamonSampling}).
+ * last second, fewer than 100,000 a second, worker not bound for bulk traffic); on an idle switch, and during bulk
+ * traffic or a flood of small frames, they check every {@link #PAUSED_PERIOD_NANOS}. By default
+ * ({@code stallSentinels = auto} in {@value RingSettings#PID}) they run only where the stall is charged: on a virtual
+ * machine whose memory DAMON samples ({@link DamonSampling}).
  */
 final class StallSentinels {
 

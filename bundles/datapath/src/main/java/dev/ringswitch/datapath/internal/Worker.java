@@ -461,7 +461,7 @@ final class Worker implements Runnable {
             k += got;
             want = 2 * n;
         }
-        placement.received(burstBytes);
+        placement.received(burstBytes, k);
         return k;
     }
 

@@ -29,6 +29,13 @@ final class WorkerPlacement implements AutoCloseable {
     static final long QUIET_BYTES_PER_WINDOW = 250_000;
 
     /**
+     * Frames per window from which the traffic no longer counts as latency-sensitive: 100,000 frames/s. At such a
+     * rate the worker goes from one frame to the next without sleeping, so the stall sentinels cannot take a stall
+     * in its place; they would only take CPU from it (measured: a fifth of the 60-byte frame rate).
+     */
+    static final long BUSY_FRAMES_PER_WINDOW = 1_000;
+
+    /**
      * How long after the last frame the traffic still counts as latency-sensitive: a host that pings, or a request
      * and response protocol, sends again within it; the worker's own wakeups (at most a second apart) end it.
      */
@@ -43,6 +50,7 @@ final class WorkerPlacement implements AutoCloseable {
     private volatile int boundCpu = -1;
     private long windowStart;
     private long windowBytes;
+    private long windowFrames;
     /** When a window last had traffic. */
     private long lastTraffic;
     /** See {@link #latencySensitive()}; written by the worker when it changes. */
@@ -86,9 +94,13 @@ final class WorkerPlacement implements AutoCloseable {
         return placement;
     }
 
-    /** @param bytes read by the worker just now */
-    void received(long bytes) {
+    /**
+     * @param bytes read by the worker just now
+     * @param frames the frames they came in
+     */
+    void received(long bytes, int frames) {
         windowBytes += bytes;
+        windowFrames += frames;
     }
 
     /**
@@ -101,9 +113,10 @@ final class WorkerPlacement implements AutoCloseable {
         if (elapsed < WINDOW_NANOS) {
             return;
         }
+        // Rates scaled to one window: a window may last longer (the worker waited, or a burst took long).
+        double framesPerWindow = (double) windowFrames * WINDOW_NANOS / elapsed;
         if (adaptive) {
             boolean bound = bound();
-            // The rate scaled to one window: a window may last longer (the worker waited, or a burst took long).
             double perWindow = (double) windowBytes * WINDOW_NANOS / elapsed;
             if (!bound && perWindow >= BULK_BYTES_PER_WINDOW) {
                 move(true);
@@ -114,17 +127,20 @@ final class WorkerPlacement implements AutoCloseable {
         if (windowBytes > 0) {
             lastTraffic = now;
         }
-        boolean sensitive = !bound() && now - lastTraffic < LATENCY_HOLD_NANOS;
+        boolean sensitive = !bound() && now - lastTraffic < LATENCY_HOLD_NANOS
+                && framesPerWindow < BUSY_FRAMES_PER_WINDOW;
         if (sensitive != latencySensitive) {
             latencySensitive = sensitive;
         }
         windowStart = now;
         windowBytes = 0;
+        windowFrames = 0;
     }
 
     /**
-     * @return whether frames came within the last {@link #LATENCY_HOLD_NANOS} and the worker is not bound for bulk
-     *         traffic: their latency is what counts now (see {@link StallSentinels}); any thread
+     * @return whether frames came within the last {@link #LATENCY_HOLD_NANOS}, fewer than
+     *         {@link #BUSY_FRAMES_PER_WINDOW} in the last window, and the worker is not bound for bulk traffic: their
+     *         latency is what counts now (see {@link StallSentinels}); any thread
      */
     boolean latencySensitive() {
         return latencySensitive;

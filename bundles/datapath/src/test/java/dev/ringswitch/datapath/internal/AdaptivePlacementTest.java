@@ -29,7 +29,7 @@ class AdaptivePlacementTest {
         WorkerPlacement placement = autoOnTwoCpus();
         assertEquals(-1, provider.boundCpu(), "not bound before any traffic");
 
-        placement.received(BULK_BYTES_PER_WINDOW);
+        placement.received(BULK_BYTES_PER_WINDOW, (int) (BULK_BYTES_PER_WINDOW / 1500));
         placement.tick(T0 + WINDOW_NANOS / 2);
         assertEquals(-1, provider.boundCpu(), "half a window does not decide");
         placement.tick(T0 + WINDOW_NANOS);
@@ -63,7 +63,7 @@ class AdaptivePlacementTest {
     void shouldMeasureTheRateOverALongWindow() {
         WorkerPlacement placement = autoOnTwoCpus();
         // One bulk window's bytes after the worker waited a second: 2.5 MB/s, not bulk.
-        placement.received(BULK_BYTES_PER_WINDOW);
+        placement.received(BULK_BYTES_PER_WINDOW, (int) (BULK_BYTES_PER_WINDOW / 1500));
         placement.tick(T0 + 100 * WINDOW_NANOS);
         assertEquals(-1, provider.boundCpu());
         assertEquals(0, provider.placementMoves());
@@ -85,13 +85,13 @@ class AdaptivePlacementTest {
     void shouldNeverBindWithNoneOrOnOneCpu() {
         provider.simulateCpus(2);
         WorkerPlacement none = WorkerPlacement.open(WorkerCpu.parse("none"), provider, T0);
-        none.received(100 * BULK_BYTES_PER_WINDOW);
+        none.received(100 * BULK_BYTES_PER_WINDOW, (int) (100 * BULK_BYTES_PER_WINDOW / 1500));
         none.tick(T0 + WINDOW_NANOS);
         none.close();
         InMemoryPortProvider oneCpu = new InMemoryPortProvider();
         oneCpu.simulateCpus(1);
         WorkerPlacement auto = WorkerPlacement.open(WorkerCpu.parse("auto"), oneCpu, T0);
-        auto.received(100 * BULK_BYTES_PER_WINDOW);
+        auto.received(100 * BULK_BYTES_PER_WINDOW, (int) (100 * BULK_BYTES_PER_WINDOW / 1500));
         auto.tick(T0 + WINDOW_NANOS);
         auto.close();
         assertEquals(0, provider.placementMoves(), "none");
@@ -116,9 +116,14 @@ class AdaptivePlacementTest {
         return WorkerPlacement.open(WorkerCpu.parse("auto"), provider, T0);
     }
 
-    /** Passes one window in which the worker read {@code bytes}. */
+    /** Passes one window in which the worker read {@code bytes} in frames of up to 1,500 bytes. */
     private void window(WorkerPlacement placement, long bytes) {
-        placement.received(bytes);
+        window(placement, bytes, (int) Math.ceilDiv(bytes, 1500));
+    }
+
+    /** Passes one window in which the worker read {@code bytes} in {@code frames}. */
+    private void window(WorkerPlacement placement, long bytes, int frames) {
+        placement.received(bytes, frames);
         t += WINDOW_NANOS;
         placement.tick(t);
     }
@@ -137,6 +142,12 @@ class AdaptivePlacementTest {
         assertFalse(placement.latencySensitive(), "bound for bulk traffic: throughput counts");
         window(placement, 98);
         assertTrue(placement.latencySensitive(), "released, pings again");
+        long flood = WorkerPlacement.BUSY_FRAMES_PER_WINDOW;
+        window(placement, 60 * flood, (int) flood);
+        assertFalse(placement.latencySensitive(), flood + " small frames in a window: the worker does not sleep");
+        assertFalse(placement.bound(), "small frames are not bulk traffic: " + 60 * flood + " bytes in a window");
+        window(placement, 60 * (flood - 1), (int) (flood - 1));
+        assertTrue(placement.latencySensitive(), "one frame fewer: light traffic again");
         t += WorkerPlacement.LATENCY_HOLD_NANOS;
         placement.tick(t);
         assertFalse(placement.latencySensitive(), "a second without frames");
