@@ -48,12 +48,15 @@ public class PortListCommand extends ListingCommand {
         table.print(out, json);
     }
 
-    /** @return the port's own storm limit, "off" for none, or "default" when the switch-wide one applies */
-    private static String stormControl(PortConfig c) {
+    /**
+     * @return the port's own storm limit in frames/s (a number, also in JSON), "off" for none, or "default" when the
+     *         switch-wide one applies
+     */
+    private static Object stormControl(PortConfig c) {
         if (c.stormControlPps() == null) {
             return PortSettingsCommand.DEFAULT;
         }
-        return c.stormControlPps() == 0 ? "off" : c.stormControlPps().toString();
+        return c.stormControlPps() == 0 ? "off" : c.stormControlPps();
     }
 
     /**

@@ -69,6 +69,25 @@ class ListingCommandsTest {
     }
 
     @Test
+    void portList_stormLimit_isANumberInJson_offAndDefaultAreWords() throws Exception {
+        FakePortService ports = new FakePortService();
+        ports.add("rsc0", 0);
+        ports.add("rsc1", 1);
+        ports.add("rsc2", 2);
+        ports.setConfig("rsc0", ports.port("rsc0").orElseThrow().config().withStormControlPps(5000));
+        ports.setConfig("rsc1", ports.port("rsc1").orElseThrow().config().withStormControlPps(0));
+        PortListCommand c = new PortListCommand();
+        c.ports = ports;
+        String table = Commands.run(c);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("rsc0") && l.matches(".*\\|\\s+5000\\s+\\|.*")), table);
+        c.json = true;
+        String json = Commands.run(c);
+        assertTrue(json.contains("\"stormControl\":5000,"), json);
+        assertTrue(json.contains("\"stormControl\":\"off\","), json);
+        assertTrue(json.contains("\"stormControl\":\"default\","), json);
+    }
+
+    @Test
     void portList_noPorts_saysHowToAddOne() throws Exception {
         PortListCommand c = new PortListCommand();
         c.ports = new FakePortService();
