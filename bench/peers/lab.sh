@@ -5,6 +5,8 @@
 #   bench/peers/lab.sh up [SWITCH_CMD]   start the switch (default: ringswitch-sut.sh) with TAPs rsl-t1/rsl-t2,
 #                                        move them into namespaces rsl-h1 (10.198.0.1) / rsl-h2 (10.198.0.2)
 #   bench/peers/lab.sh ping|tcp1|tcp4|tg|all [seconds]   one measurement against the running switch
+#   bench/peers/lab.sh split [pings]     where each ping's time goes: tcpdump on both TAPs splits it into the switch's
+#                                        request leg, the far host, and the switch's reply leg (needs tcpdump)
 #   bench/peers/lab.sh down              stop the switch (SIGTERM to its session) and delete the namespaces
 #
 # Each measurement prints one line with the figure and the switch's CPU (utime+stime of its whole session).
@@ -83,6 +85,44 @@ m_ping() {
                   v[int(0.99*n+0.999)], v[n], cpu }'
 }
 
+m_split() { # pings
+    local n=${1:-1000} a b
+    ip netns exec $H1 tcpdump -i $T1 -nn -w "$STATE/t1.pcap" --time-stamp-precision=nano icmp 2>/dev/null & a=$!
+    ip netns exec $H2 tcpdump -i $T2 -nn -w "$STATE/t2.pcap" --time-stamp-precision=nano icmp 2>/dev/null & b=$!
+    sleep 1
+    ip netns exec $H1 ping -n -q -c "$n" -i 0.01 -W 1 $IP2 > "$STATE/ping.txt" 2>&1
+    sleep 0.3
+    kill -INT $a $b; wait $a $b 2>/dev/null
+    # Timestamps where the kernel hands each frame to a TAP (t1: request into the switch at h1, t3: reply into it at
+    # h2) and takes it from one (t2, t4), so the switch's legs exclude both hosts' stacks and ping itself.
+    python3 - "$STATE/t1.pcap" "$STATE/t2.pcap" <<'PY'
+import subprocess, sys
+def stamps(pcap):
+    out = subprocess.run(['tcpdump', '-r', pcap, '-nn', '-tt', '--time-stamp-precision=nano'],
+                         capture_output=True, text=True).stdout
+    d = {}
+    for line in out.splitlines():
+        if 'ICMP echo' in line:
+            d[('req' if 'request' in line else 'rep', int(line.split('seq ')[1].split(',')[0]))] = float(line.split()[0])
+    return d
+h1, h2 = stamps(sys.argv[1]), stamps(sys.argv[2])
+rows = []
+for (kind, seq), t1 in h1.items():
+    if kind == 'req' and ('req', seq) in h2 and ('rep', seq) in h2 and ('rep', seq) in h1:
+        t2, t3, t4 = h2[('req', seq)], h2[('rep', seq)], h1[('rep', seq)]
+        rows.append((seq, (t2 - t1) * 1e6, (t3 - t2) * 1e6, (t4 - t3) * 1e6, (t4 - t1) * 1e6))
+if not rows:
+    sys.exit('split: no complete request/reply pairs captured')
+for i, name in ((1, 'switch, request leg'), (2, 'far host'), (3, 'switch, reply leg'), (4, 'round trip')):
+    v = sorted(r[i] for r in rows)
+    n = len(v)
+    print(f'{name:20} p50={v[n // 2]:.0f} p90={v[int(n * .9)]:.0f} p99={v[int(n * .99)]:.0f} max={v[-1]:.0f} us')
+print(f'slowest of {len(rows)} (seq: request leg / far host / reply leg us):')
+for r in sorted(rows, key=lambda r: -r[4])[:8]:
+    print(f'  {r[0]}: {r[1]:.0f} / {r[2]:.0f} / {r[3]:.0f}')
+PY
+}
+
 m_tcp() { # streams seconds
     cpu_begin
     ip netns exec $H1 iperf3 -c $IP2 -t "${2:-5}" -P "$1" -J > "$STATE/tcp.json" 2>&1
@@ -116,6 +156,7 @@ case "${1:-}" in
     tcp1) DUR=${2:-5} m_tcp 1 "${2:-5}" ;;
     tcp4) DUR=${2:-5} m_tcp 4 "${2:-5}" ;;
     tg) m_tg "${2:-3}" ;;
+    split) m_split "${2:-1000}" ;;
     all) m_ping 300; DUR=5 m_tcp 1 5; DUR=5 m_tcp 4 5; m_tg 3 ;;
-    *) sed -n '2,12p' "$0"; exit 2 ;;
+    *) sed -n '2,13p' "$0"; exit 2 ;;
 esac
