@@ -52,8 +52,13 @@ mkdir -p "$base"
 work=$(mktemp -d "$base/ringswitch.XXXXXX")
 kpid=""
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# Four distinct free ports (SSH, RMI registry, RMI server, metrics): probed while all are bound, because the kernel
+# may offer a port again as soon as its probe closes.
+free_ports() {
+    python3 -c 'import socket
+s = [socket.socket() for _ in range(4)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*(x.getsockname()[1] for x in s))'
 }
 
 java_pid() { # the Karaf JVM: bin/karaf runs java as its child (or execs it)
@@ -65,7 +70,7 @@ java_pid() { # the Karaf JVM: bin/karaf runs java as its child (or execs it)
 
 alive() { kill -0 "$kpid" 2>/dev/null || { [ -n "${jp:-}" ] && kill -0 "$jp" 2>/dev/null; }; }
 
-ssh_port=$(free_port)
+read -r ssh_port rmi_registry_port rmi_server_port metrics_port < <(free_ports)
 rs_cmd() { # one Karaf shell command; prints its output
     if command -v sshpass >/dev/null; then
         timeout 20 sshpass -p ringswitch ssh -q -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
@@ -122,9 +127,9 @@ for b in ${RS_OVERLAY:-}; do
     cp "$jar" "$dst" && log "overlay: $(basename "$jar") from bundles/$b/target"
 done
 sed -i "s/^sshPort *=.*/sshPort = $ssh_port/" "$work/etc/org.apache.karaf.shell.cfg"
-sed -i -e "s/^rmiRegistryPort *=.*/rmiRegistryPort = $(free_port)/" \
-    -e "s/^rmiServerPort *=.*/rmiServerPort = $(free_port)/" "$work/etc/org.apache.karaf.management.cfg"
-[ -f "$work/etc/ringswitch.metrics.cfg" ] && sed -i "s/^port *=.*/port = $(free_port)/" "$work/etc/ringswitch.metrics.cfg"
+sed -i -e "s/^rmiRegistryPort *=.*/rmiRegistryPort = $rmi_registry_port/" \
+    -e "s/^rmiServerPort *=.*/rmiServerPort = $rmi_server_port/" "$work/etc/org.apache.karaf.management.cfg"
+[ -f "$work/etc/ringswitch.metrics.cfg" ] && sed -i "s/^port *=.*/port = $metrics_port/" "$work/etc/ringswitch.metrics.cfg"
 case "${RS_MODULES:-all}" in
     all) ;;
     none) sed -i -E '/ringswitch-(l2|vlan|stats)\//d' "$work/etc/org.apache.karaf.features.cfg" ;;

@@ -19,7 +19,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -432,11 +434,23 @@ public final class KarafInstance implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
-    /** @return a TCP port nobody listens on right now */
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** Ports {@link #freePort} has handed out: the kernel may offer a port again as soon as its probe closes. */
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
+
+    /**
+     * @return a TCP port nobody listens on right now and that this method has not returned before (an instance's
+     *         ports are chosen one after another and bound only when Karaf boots, so the kernel's answer alone once
+     *         gave the RMI registry and the metrics endpoint the same port)
+     */
+    public static synchronized int freePort() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
+        throw new IOException("no TCP port left that was not handed out already (" + HANDED_OUT.size() + " were)");
     }
 
     private static void replace(Path file, String regex, String replacement) throws IOException {
