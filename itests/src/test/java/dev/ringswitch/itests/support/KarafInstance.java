@@ -51,6 +51,8 @@ public final class KarafInstance implements AutoCloseable {
     private static final int MAX_TRACE_LINES = 40;
     /** How long a command that could not be sent (SSH server restarting) is retried. */
     private static final Duration NOT_SENT_RETRY = Duration.ofSeconds(60);
+    /** Lines of each RingSwitch thread's stack printed when a command was not sent (the full dump is kept). */
+    private static final int SWITCH_THREAD_LINES = 14;
 
     private final Path home;
     private final int sshPort;
@@ -185,6 +187,35 @@ public final class KarafInstance implements AutoCloseable {
         return out;
     }
 
+    /** Prints the stacks of the RingSwitch threads from a thread dump, briefly. */
+    private static void printSwitchThreads(Path dump) {
+        try {
+            System.err.print("[itests] RingSwitch threads (whole dump: " + dump + "):\n"
+                    + switchThreads(Files.readAllLines(dump, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            System.err.println("[itests] thread dump unreadable: " + e);
+        }
+    }
+
+    /**
+     * @param dump the lines of a jcmd Thread.print dump
+     * @return the first {@value #SWITCH_THREAD_LINES} lines of each thread named ringswitch-*, blank lines left out
+     */
+    static String switchThreads(List<String> dump) {
+        StringBuilder out = new StringBuilder();
+        int shown = -1;
+        for (String line : dump) {
+            if (line.startsWith("\"")) {
+                shown = line.startsWith("\"ringswitch-") ? 0 : -1;
+            }
+            if (shown >= 0 && shown < SWITCH_THREAD_LINES && !line.isBlank()) {
+                out.append(line).append('\n');
+                shown++;
+            }
+        }
+        return out.toString();
+    }
+
     /**
      * Waits until SSH answers, the boot features are installed and every RingSwitch bundle is Active.
      *
@@ -259,6 +290,9 @@ public final class KarafInstance implements AutoCloseable {
                 if (!causedBy(e, java.net.ConnectException.class)) {
                     System.err.println("[itests] " + home.getFileName() + ": '" + command + "' not sent ("
                             + e.getCause() + "); retrying on a new connection");
+                    // A server that accepted the connection and then said nothing: what were the switch's threads
+                    // doing? (Once in CI, under traffic, for over a minute; the dump is the only witness.)
+                    printSwitchThreads(dumpThreads("not-sent-" + System.currentTimeMillis()));
                 }
                 try {
                     TimeUnit.MILLISECONDS.sleep(500);

@@ -42,6 +42,7 @@ class TapEndToEndTest {
     private static final String IP_A = "10.231.77.1";
     private static final String IP_B = "10.231.77.2";
     private static final int UDP_PORT = 45_001;
+    private static final int HOST_A_QUEUE = 25_000;
 
     private TestSwitch sw;
     private NetworkNamespace hostA;
@@ -62,6 +63,10 @@ class TapEndToEndTest {
         hostB = NetworkNamespace.create("rsd-ns-b");
         hostA.adopt(PORT_A, IP_A + "/24");
         hostB.adopt(PORT_B, IP_B + "/24");
+        // Host A's TAP queues frames until the switch reads them; 1,000 by default, 100 ms of a 10,000/s stream. Make
+        // it hold a whole stream, so a switch thread the machine starves of CPU for a while loses nothing there and
+        // a missing datagram means the switch lost it. (With the machine's CPUs kept busy, 1,134 were lost here.)
+        hostA.ip("link", "set", "dev", PORT_A, "txqueuelen", Integer.toString(HOST_A_QUEUE));
     }
 
     @AfterEach
@@ -119,9 +124,26 @@ class TapEndToEndTest {
             sw.removeModule(director);
             rounds[0]++;
         });
-        assertEquals(frames, received, "every datagram sent arrived while modules were swapped " + rounds[0]
-                + " times");
+        assertEquals(frames, received, () -> "every datagram sent arrived while modules were swapped " + rounds[0]
+                + " times; " + whereFramesWentMissing());
         assertTrue(rounds[0] >= 10, "swaps during the stream: " + rounds[0]);
+    }
+
+    /**
+     * Says which of the three places a datagram can be lost on its way counted it: host A's TAP queue (the switch did
+     * not read in time), the switch (by reason), or host B's UDP socket (the receiver did not read in time).
+     */
+    private String whereFramesWentMissing() {
+        StringBuilder where = new StringBuilder("kernel queue drops on ").append(PORT_A).append(": ")
+                .append(sw.ports().kernelQueueDrops(PORT_A)).append("; switch drops: ")
+                .append(sw.datapath().portDrops()).append("; host B ");
+        try {
+            String snmp = hostB.run("cat", "/proc/net/snmp");
+            snmp.lines().filter(l -> l.startsWith("Udp:")).forEach(l -> where.append(l).append(' '));
+        } catch (RuntimeException e) {
+            where.append("UDP counters unreadable: ").append(e.getMessage());
+        }
+        return where.toString();
     }
 
     /**
