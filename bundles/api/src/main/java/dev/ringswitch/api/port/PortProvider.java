@@ -52,4 +52,17 @@ public interface PortProvider {
     default ThreadPlacement openThreadPlacement() {
         return ThreadPlacement.UNSUPPORTED;
     }
+
+    /**
+     * Opens two connected endpoints that carry frames to each other and to nothing else: each frame written to the
+     * second is read, whole, from the first; neither is an interface, so nothing of it shows on the host. The
+     * datapath reads the first like a port, as a probe that keeps its code and memory warm while traffic is sparse.
+     *
+     * @return the endpoint to read from, then the one to write to; the caller closes both
+     * @throws UnsupportedOperationException if this provider has no such pairs
+     * @throws PortException if the kernel refuses one
+     */
+    default TapPort[] openLoopbackPair() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no loopback pairs");
+    }
 }

@@ -721,6 +721,11 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
         return drops.get(reason);
     }
 
+    /** @return the running ring, or null; for tests in this package */
+    Ring ring() {
+        return ring;
+    }
+
     // ---- plan publication ------------------------------------------------------------------------------------------
 
     /** Caller holds the lock. */

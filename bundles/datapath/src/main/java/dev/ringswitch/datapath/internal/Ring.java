@@ -4,9 +4,12 @@ import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
+import dev.ringswitch.api.port.PortConfig;
+import dev.ringswitch.api.port.PortException;
 import dev.ringswitch.api.port.PortIoBatch;
 import dev.ringswitch.api.port.PortProvider;
 import dev.ringswitch.api.port.ReadinessSelector;
+import dev.ringswitch.api.port.TapPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +92,19 @@ final class Ring {
     private volatile Worker worker;
     /** Take the hypervisor's periodic stall in the worker's place ({@code stallSentinels}); else null. */
     private volatile StallSentinels sentinels;
+
+    /**
+     * The selector token of the probe port: above every port number. The probe is a loopback pair from the provider,
+     * read by the worker like a port; the sentinels write a frame into it every few periods while light traffic flows
+     * (see {@link StallSentinels}).
+     */
+    static final int PROBE_TOKEN = dev.ringswitch.api.module.PortSet.CAPACITY;
+    /** The probe frame: the length of the smallest Ethernet frame, all zeros (read and dropped unseen). */
+    private static final int PROBE_LENGTH = 60;
+    /** The probe pair (read end, write end) while the sentinels run, else null. */
+    private TapPort[] probe;
+    private volatile PortEntry probeEntry;
+    private MemorySegment probeFrame;
     private volatile Thread workerThread;
     /** Worker threads given up on, still inside a module call or ended. */
     private final List<Thread> abandoned = new CopyOnWriteArrayList<>();
@@ -164,8 +180,43 @@ final class Ring {
         workerThread.start();
         watchdogThread.start();
         if (settings.sentinelsOn()) {
-            sentinels = new StallSentinels(provider, () -> worker.latencySensitive());
+            openProbe();
+            sentinels = new StallSentinels(provider, () -> worker.latencySensitive(),
+                    probeEntry == null ? null : this::sendProbe);
         }
+    }
+
+    private void openProbe() {
+        try {
+            TapPort[] pair = provider.openLoopbackPair();
+            probeFrame = arena.allocate(PROBE_LENGTH);
+            probe = pair;
+            probeEntry = new PortEntry(PROBE_TOKEN, pair[0], PortConfig.of(pair[0].name()));
+            selector.register(pair[0], PROBE_TOKEN);
+        } catch (UnsupportedOperationException | PortException e) {
+            // The sentinels still take their share of the stall; only the first frame after it is not covered.
+            LOG.info("stall sentinels run without a probe port: {}", e.getMessage());
+        }
+    }
+
+    /** Sentinel thread: one probe frame; a full socket buffer (the worker is behind) loses it, which is harmless. */
+    void sendProbe() {
+        probe[1].write(probeFrame, 0, PROBE_LENGTH);
+    }
+
+    /** @return probe frames the worker has read (for tests and diagnosis) */
+    long probeFramesRead() {
+        return worker.probeFrames();
+    }
+
+    /** @return whether the worker counts the traffic as latency-sensitive now (see {@link WorkerPlacement}) */
+    boolean latencySensitive() {
+        return worker.latencySensitive();
+    }
+
+    /** @return the probe port's entry for the worker, or null without one */
+    PortEntry probeEntry() {
+        return probeEntry;
     }
 
     /**
@@ -193,6 +244,10 @@ final class Ring {
         processor.halt();
         join(egressThread, timeoutMillis);
         selector.close();
+        if (probe != null && !workerThread.isAlive()) {
+            probe[0].close();
+            probe[1].close();
+        }
         if (!egressThread.isAlive()) {
             egressBatch.close();
         }

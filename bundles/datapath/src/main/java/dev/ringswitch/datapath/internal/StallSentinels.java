@@ -24,6 +24,11 @@ import java.util.function.BooleanSupplier;
  * unless a frame arrives within that 100 us. Threads that are not bound to a CPU do not help: the stall is paid on
  * each CPU.
  *
+ * <p>The stall does not end with that: the first frame after it still pays for touching the datapath's memory
+ * again (250-330 us measured). So the first sentinel also sends the worker a probe frame every
+ * {@link #PROBE_PERIODS} periods through a loopback pair from the provider, which the worker reads like a port and
+ * drops unseen: the first frame after a stall is then usually a probe (bench/README.md, "Where the tail goes").
+ *
  * <p>Measured (bench/README.md): RTT p99 through the switch about halved (the stall is not always taken first:
  * part of it stays with the thread that touches the pages). Cost: 10,000 wake-ups per second per CPU, 12-17 % of one
  * CPU in all on the 2-CPU VM, so the sentinels run only while light traffic flows ({@code active}: frames within the
@@ -38,6 +43,11 @@ final class StallSentinels {
 
     /** How often a sentinel runs while latency counts. */
     static final long PERIOD_NANOS = 100_000;
+    /**
+     * Every how many periods the first sentinel sends the worker a probe frame while latency counts (about every
+     * millisecond; with the timer slack of a VM, every one to two).
+     */
+    static final int PROBE_PERIODS = 10;
     /** How often a paused sentinel checks whether it still is. */
     static final long PAUSED_PERIOD_NANOS = 10_000_000;
 
@@ -52,26 +62,43 @@ final class StallSentinels {
      * @param active whether latency counts now, so that the sentinels run at {@link #PERIOD_NANOS}
      */
     StallSentinels(PortProvider provider, BooleanSupplier active) {
+        this(provider, active, null);
+    }
+
+    /**
+     * @param provider binds the threads to their CPUs
+     * @param active whether latency counts now, so that the sentinels run at {@link #PERIOD_NANOS}
+     * @param probe sends one probe frame to the worker, or null: the first sentinel calls it every
+     *        {@link #PROBE_PERIODS} periods while active
+     */
+    StallSentinels(PortProvider provider, BooleanSupplier active, Runnable probe) {
         BitSet cpus = provider.allowedCpus();
         if (cpus.cardinality() < 2) {
             return;
         }
         for (int cpu = cpus.nextSetBit(0); cpu >= 0; cpu = cpus.nextSetBit(cpu + 1)) {
             int at = cpu;
-            Thread t = new Thread(() -> watch(provider, at, active), "ringswitch-sentinel-" + cpu);
+            Runnable sends = cpu == cpus.nextSetBit(0) ? probe : null;
+            Thread t = new Thread(() -> watch(provider, at, active, sends), "ringswitch-sentinel-" + cpu);
             t.setDaemon(true);
             threads.add(t);
         }
         threads.forEach(Thread::start);
     }
 
-    private void watch(PortProvider provider, int cpu, BooleanSupplier active) {
+    private void watch(PortProvider provider, int cpu, BooleanSupplier active, Runnable probe) {
         try (ThreadPlacement placement = provider.openThreadPlacement()) {
             if (!placement.bind(cpu)) {
                 return;
             }
+            int periods = 0;
             while (running) {
-                LockSupport.parkNanos(active.getAsBoolean() ? PERIOD_NANOS : PAUSED_PERIOD_NANOS);
+                boolean on = active.getAsBoolean();
+                LockSupport.parkNanos(on ? PERIOD_NANOS : PAUSED_PERIOD_NANOS);
+                if (on && probe != null && ++periods >= PROBE_PERIODS) {
+                    periods = 0;
+                    probe.run();
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("ringswitch-sentinel-{}: stopped ({}); frames may take the periodic stall it took", cpu,

@@ -342,7 +342,12 @@ final class Worker implements Runnable {
         waited = after - before >= TRAIN_GAP_NANOS;
         int first = Math.floorMod(rotation++, n);
         for (int i = 0; i < n && !abandoned; i++) {
-            PortEntry e = current.ports[ready[(first + i) % n]];
+            int token = ready[(first + i) % n];
+            if (token == Ring.PROBE_TOKEN) {
+                readProbe();
+                continue;
+            }
+            PortEntry e = current.ports[token];
             if (e != null) {
                 serve(e);
             }
@@ -350,6 +355,39 @@ final class Worker implements Runnable {
     }
 
     // ---- reading and handing over ----------------------------------------------------------------------------------
+
+    /** Set while {@link #readProbe} reads: its frames are no traffic for {@link WorkerPlacement}. */
+    private boolean probing;
+    /** Probe frames read; written by the worker only. */
+    private volatile long probeFrames;
+
+    /**
+     * Reads the probe port's frames through the same path as a port's and drops them: no module, counter or rate
+     * sees them. What they are for is the reading itself (see {@link StallSentinels}).
+     */
+    private void readProbe() {
+        PortEntry probe = ring.probeEntry();
+        if (probe == null) {
+            return;
+        }
+        probing = true;
+        try {
+            // One frame per read, each a plain read(2) that says EAGAIN: a batch through io_uring may wait on an
+            // empty socket instead, and the worker with it, until the next probe (none once the traffic is gone).
+            int k = 0;
+            while (k < burst.length && readBurst(probe, 1) == 1) {
+                k++;
+            }
+            probeFrames = probeFrames + k;
+        } finally {
+            probing = false;
+        }
+    }
+
+    /** @return probe frames read so far; any thread */
+    long probeFrames() {
+        return probeFrames;
+    }
 
     private void serve(PortEntry e) {
         if (e.lastBurst <= 1 && (waited || e.loneWakeup != wakeups - 1)) {
@@ -461,7 +499,9 @@ final class Worker implements Runnable {
             k += got;
             want = 2 * n;
         }
-        placement.received(burstBytes, k);
+        if (!probing) {
+            placement.received(burstBytes, k);
+        }
         return k;
     }
 

@@ -1,6 +1,8 @@
 package dev.ringswitch.datapath.internal;
 
+import dev.ringswitch.api.module.Band;
 import dev.ringswitch.api.port.PortProvider;
+import dev.ringswitch.datapath.internal.support.TestModule;
 import dev.ringswitch.tap.internal.TapPortProvider;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +15,9 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -89,6 +94,52 @@ class StallSentinelsTest {
             datapath.start(withSentinels(StallSentinelsMode.FALSE));
             assertEquals(Map.of(), sentinels());
             assertTrue(datapath.status().threads().stream().noneMatch(n -> n.startsWith("ringswitch-sentinel")));
+        } finally {
+            datapath.deactivate();
+            provider.deactivate();
+        }
+    }
+
+    @Test
+    void probeFramesAreRead_seenByNoModule_andCountAsNoTraffic() throws Exception {
+        TapPortProvider provider = new TapPortProvider();
+        provider.activate();
+        DatapathManager datapath = new DatapathManager(provider);
+        try {
+            datapath.start(withSentinels(StallSentinelsMode.TRUE));
+            TestModule observer = new TestModule("observer", Band.OBSERVER, 0, f -> { });
+            datapath.addModule(observer, "test/1");
+            Ring ring = datapath.ring();
+            assertNotNull(ring.probeEntry(), "the sentinels' probe port is open");
+            for (int round = 1; round <= 2; round++) {
+                for (int i = 0; i < 25; i++) {
+                    ring.sendProbe();
+                }
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (ring.probeFramesRead() < 25L * round && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                // The worker decides on its traffic once a 10 ms window has passed, at its next wakeup.
+                Thread.sleep(20);
+            }
+            assertEquals(50, ring.probeFramesRead(), "probe frames the worker read (no light traffic: none sent by"
+                    + " the sentinels themselves)");
+            assertEquals(0, observer.processed.get(), "probe frames a module saw");
+            assertFalse(ring.latencySensitive(), "probe frames counted as traffic would keep the sentinels running");
+        } finally {
+            datapath.deactivate();
+            provider.deactivate();
+        }
+    }
+
+    @Test
+    void noProbePortWithoutSentinels() throws IOException {
+        TapPortProvider provider = new TapPortProvider();
+        provider.activate();
+        DatapathManager datapath = new DatapathManager(provider);
+        try {
+            datapath.start(withSentinels(StallSentinelsMode.FALSE));
+            assertNull(datapath.ring().probeEntry());
         } finally {
             datapath.deactivate();
             provider.deactivate();

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.ref.Reference;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -68,6 +69,36 @@ public final class NativeTapPort implements TapPort {
         this.ifIndex = ifIndex;
         this.flags = flags;
         this.onClose = onClose;
+    }
+
+    /**
+     * A connected pair of {@code AF_UNIX} {@code SOCK_SEQPACKET} sockets, non-blocking, read and written like a TAP
+     * without virtio-net header or packet-information prefix: each write is read back whole, as one frame. No
+     * interface, so its frames show nowhere on the host (see
+     * {@link dev.ringswitch.api.port.PortProvider#openLoopbackPair}).
+     *
+     * @param name what errors and logs call it; the two ends are NAME-r (read) and NAME-w (write)
+     * @return the end to read, then the end to write
+     * @throws PortException if the kernel refuses (descriptors exhausted, ...)
+     */
+    static NativeTapPort[] loopbackPair(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
+            MemorySegment state = LibC.allocateErrnoState(arena);
+            int type = Linux.SOCK_SEQPACKET | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC;
+            if (LibC.socketpair(state, Linux.AF_UNIX, type, 0, fds) < 0) {
+                int errno = LibC.errno(state);
+                throw new PortException(name, "socketpair", errno, name
+                        + ": socketpair(AF_UNIX, SOCK_SEQPACKET) failed: " + Errno.describe(errno)
+                        + "; raise the open-file limit (ulimit -n) if descriptors ran out");
+            }
+            int flags = Linux.IFF_TAP | Linux.IFF_NO_PI;
+            return new NativeTapPort[] {
+                new NativeTapPort(fds.getAtIndex(ValueLayout.JAVA_INT, 0), name + "-r", 0, flags,
+                        p -> { }),
+                new NativeTapPort(fds.getAtIndex(ValueLayout.JAVA_INT, 1), name + "-w", 0, flags,
+                        p -> { })};
+        }
     }
 
     /**

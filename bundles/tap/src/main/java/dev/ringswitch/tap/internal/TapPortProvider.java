@@ -128,6 +128,11 @@ public class TapPortProvider implements PortProvider {
     }
 
     @Override
+    public TapPort[] openLoopbackPair() {
+        return NativeTapPort.loopbackPair("rs-probe");
+    }
+
+    @Override
     public ThreadPlacement openThreadPlacement() {
         return new CpuAffinityPlacement();
     }

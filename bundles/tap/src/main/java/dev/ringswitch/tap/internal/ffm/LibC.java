@@ -119,6 +119,9 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle SOCKET = downcall("socket",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    /** {@code int socketpair(int domain, int type, int protocol, int sv[2])}. */
+    private static final MethodHandle SOCKETPAIR = downcall("socketpair",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), CAPTURE_ERRNO);
     /** {@code int epoll_create1(int flags)}. */
     private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
@@ -374,6 +377,24 @@ public final class LibC {
             return (int) SETNS.invokeExact(state, fd, nstype);
         } catch (Throwable t) {
             throw new AssertionError("setns downcall failed", t);
+        }
+    }
+
+    /**
+     * {@code socketpair(2)}.
+     *
+     * @param state errno capture segment
+     * @param domain AF_UNIX
+     * @param type socket type and flags
+     * @param protocol 0
+     * @param fds two ints, filled with the connected descriptors
+     * @return 0, or -1 with errno in {@code state}
+     */
+    public static int socketpair(MemorySegment state, int domain, int type, int protocol, MemorySegment fds) {
+        try {
+            return (int) SOCKETPAIR.invokeExact(state, domain, type, protocol, fds);
+        } catch (Throwable t) {
+            throw new AssertionError("socketpair downcall failed", t);
         }
     }
 

@@ -101,6 +101,12 @@ public final class Linux {
     public static final int AF_INET = 2;
     /** {@code SOCK_DGRAM}. */
     public static final int SOCK_DGRAM = 2;
+    /** {@code AF_UNIX}. */
+    public static final int AF_UNIX = 1;
+    /** {@code SOCK_SEQPACKET}: connected, and each write is read as one message. */
+    public static final int SOCK_SEQPACKET = 5;
+    /** {@code SOCK_NONBLOCK} (= O_NONBLOCK). */
+    public static final int SOCK_NONBLOCK = O_NONBLOCK;
     /** {@code SOCK_CLOEXEC} (= O_CLOEXEC). */
     public static final int SOCK_CLOEXEC = O_CLOEXEC;
     /** {@code ARPHRD_ETHER} (net/if_arp.h): sa_family of an Ethernet hardware address. */
