@@ -53,7 +53,7 @@ up() {
     ip -n $H2 addr add $IP2/24 dev $T2 && ip -n $H2 link set $T2 up
     for i in $(seq 100); do ip netns exec $H1 ping -c1 -W1 $IP2 >/dev/null 2>&1 && break; sleep 0.2; done
     ip netns exec $H2 iperf3 -s -B $IP2 -D -I "$STATE/iperf3.pid" --logfile "$STATE/iperf3-server.log"
-    echo "up: $(head -c 200 "$STATE/switch.log" | grep READY)"
+    echo "up: $(grep -m1 '^READY' "$STATE/switch.log")"
 }
 
 down() {
