@@ -251,14 +251,15 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
      * @param initial the settings
      */
     void start(RingSettings initial) {
+        Ring r;
         synchronized (lock) {
             settings = initial;
-            Ring r = new Ring(settings, provider, newPlan(), drops, egressWriters.get());
+            r = new Ring(settings, provider, newPlan(), drops, egressWriters.get());
             r.watch(guards.moduleStallMillis());
             r.start();
             ring = r;
         }
-        LOG.info("Started datapath ({}, {})", initial.describe(), guards.describe());
+        LOG.info("Started datapath ({}, {})", initial.describe(r.damonSampling()), guards.describe());
     }
 
     /**
@@ -281,6 +282,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
 
     /** @param next new settings */
     void reconfigure(RingSettings next) {
+        Ring r;
         synchronized (lock) {
             RingSettings old = settings;
             settings = next;
@@ -304,12 +306,12 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
                 }
             }
             ring.stop(old.quiesceTimeoutMillis());
-            Ring r = new Ring(next, provider, newPlan(), drops, egressWriters.get());
+            r = new Ring(next, provider, newPlan(), drops, egressWriters.get());
             r.watch(guards.moduleStallMillis());
             r.start();
             ring = r;
         }
-        LOG.info("Restarted datapath ring ({})", next.describe());
+        LOG.info("Restarted datapath ring ({})", next.describe(r.damonSampling()));
     }
 
     /** DS deactivation: stops the ring and closes every port. */

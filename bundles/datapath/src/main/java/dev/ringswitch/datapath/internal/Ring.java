@@ -20,6 +20,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -77,6 +78,8 @@ final class Ring {
     }
 
     private final RingSettings settings;
+    /** What {@code stallSentinels = auto} decided by, read once for this ring. */
+    private final Optional<String> damon;
     private final Arena arena = Arena.ofShared();
     private final long stride;
     private final RingBuffer<Slot> ring;
@@ -133,6 +136,7 @@ final class Ring {
      */
     Ring(RingSettings settings, PortProvider provider, Plan initial, DropCounters drops, FrameWriter egressWriter) {
         this.settings = settings;
+        this.damon = settings.damonSampling();
         this.plan = initial;
         this.drops = drops;
         long aligned = (settings.frameSize() + SLOT_ALIGNMENT - 1) / SLOT_ALIGNMENT * SLOT_ALIGNMENT;
@@ -179,7 +183,7 @@ final class Ring {
         egressThread.start();
         workerThread.start();
         watchdogThread.start();
-        if (settings.sentinelsOn()) {
+        if (settings.sentinelsOn(damon)) {
             openProbe();
             sentinels = new StallSentinels(provider, () -> worker.latencySensitive(),
                     probeEntry == null ? null : this::sendProbe);
@@ -207,6 +211,11 @@ final class Ring {
     /** @return probe frames the worker has read (for tests and diagnosis) */
     long probeFramesRead() {
         return worker.probeFrames();
+    }
+
+    /** @return what {@code stallSentinels = auto} decided this ring's sentinels by (see {@link RingSettings}) */
+    Optional<String> damonSampling() {
+        return damon;
     }
 
     /** @return whether the worker counts the traffic as latency-sensitive now (see {@link WorkerPlacement}) */

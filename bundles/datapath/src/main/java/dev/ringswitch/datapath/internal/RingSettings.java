@@ -2,6 +2,8 @@ package dev.ringswitch.datapath.internal;
 
 import dev.ringswitch.api.module.Frame;
 
+import java.util.Optional;
+
 /**
  * The datapath's settings, validated, with every key and default of {@code etc/ringswitch.datapath.cfg} as a named
  * constant (the single place for them; {@link DatapathConfig} and the cfg file repeat them).
@@ -182,9 +184,22 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
         return readCapacity() - L2_OVERHEAD;
     }
 
-    /** @return whether the ring runs stall sentinels on this machine (for {@code auto}: whether DAMON samples it) */
-    boolean sentinelsOn() {
-        return stallSentinels.on(DamonSampling::onThisMachine);
+    /**
+     * Reads what {@code auto} decides by, once per ring: the decision and the Started line then agree.
+     *
+     * @return what samples this machine's memory ({@link DamonSampling#onThisMachine()}) for {@code auto}; empty for
+     *         {@code true} and {@code false}, which read nothing
+     */
+    Optional<String> damonSampling() {
+        return stallSentinels == StallSentinelsMode.AUTO ? DamonSampling.onThisMachine() : Optional.empty();
+    }
+
+    /**
+     * @param damon what {@link #damonSampling()} found
+     * @return whether the ring runs stall sentinels
+     */
+    boolean sentinelsOn(Optional<String> damon) {
+        return stallSentinels.on(() -> damon);
     }
 
     /** @return whether a ring built with {@code other} would differ (needs a ring restart) */
@@ -195,15 +210,18 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
                 || stallSentinels != other.stallSentinels;
     }
 
-    /** @return the settings in cfg syntax, for the Started line */
-    String describe() {
+    /**
+     * @param damon what {@link #damonSampling()} found, which says why {@code auto} turned the sentinels on or off
+     * @return the settings in cfg syntax, for the Started line
+     */
+    String describe(Optional<String> damon) {
         return "ringSize=" + ringSize + ", frameSize=" + frameSize + ", ingressBatch=" + ingressBatch
                 + ", workerBatch=" + workerBatch + ", waitStrategy=" + waitStrategy.label() + ", offloads="
                 + (offloadsActive() ? "on" : offloads ? "off (frameSize below " + GSO_FRAME_SIZE + ")" : "off")
                 + ", handOver=" + handOver.label() + (handOver.pipelines() ? " (pipelined)" : " (run to completion)")
                 + ", ioEngine=" + ioEngine.label() + ", workerCpu=" + workerCpu.label() + ", stallSentinels="
                 + stallSentinels.label() + (stallSentinels != StallSentinelsMode.AUTO ? ""
-                : DamonSampling.onThisMachine().map(why -> " (on: " + why + ")").orElse(" (off: no DAMON sampling of"
+                : damon.map(why -> " (on: " + why + ")").orElse(" (off: no DAMON sampling of"
                         + " this virtual machine's memory)"));
     }
 }

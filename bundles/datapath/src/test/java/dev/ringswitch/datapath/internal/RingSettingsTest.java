@@ -47,7 +47,7 @@ class RingSettingsTest {
         assertEquals(2024, small.readCapacity());
         assertEquals(2002, small.maxMtu());
         assertFalse(small.offloadsActive(), "a slot that cannot hold a GSO frame turns offloads off");
-        assertTrue(small.describe().contains("offloads=off (frameSize below 65568)"), small.describe());
+        assertTrue(small.describe(Optional.empty()).contains("offloads=off (frameSize below 65568)"), small.describe(Optional.empty()));
     }
 
     @Test
@@ -65,7 +65,7 @@ class RingSettingsTest {
         assertTrue(off.ringDiffers(d.handOver() == HandOver.OFF ? new RingSettings(d.ringSize(), d.frameSize(),
                 d.ingressBatch(), d.workerBatch(), d.waitStrategy(), d.quiesceTimeoutMillis(),
                 d.moduleFailureThreshold(), true, HandOver.ON) : d), "a new mode restarts the ring's threads");
-        assertTrue(off.describe().contains("handOver=off (run to completion)"), off.describe());
+        assertTrue(off.describe(Optional.empty()).contains("handOver=off (run to completion)"), off.describe(Optional.empty()));
     }
 
     @Test
@@ -81,7 +81,7 @@ class RingSettingsTest {
                 d.waitStrategy(), d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(),
                 IoEngine.SYSCALLS);
         assertTrue(syscalls.ringDiffers(d), "a new engine restarts the ring's threads");
-        assertTrue(syscalls.describe().contains(", ioEngine=syscalls,"), syscalls.describe());
+        assertTrue(syscalls.describe(Optional.empty()).contains(", ioEngine=syscalls,"), syscalls.describe(Optional.empty()));
         assertTrue(d.ioBatch() >= d.ingressBatch(), "a whole burst's reads fit in one batch");
     }
 
@@ -108,17 +108,23 @@ class RingSettingsTest {
                 d.waitStrategy(), d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(),
                 d.ioEngine(), WorkerCpu.parse("none"));
         assertTrue(none.ringDiffers(d), "placing the worker otherwise restarts the ring's threads");
-        assertTrue(none.describe().contains(", workerCpu=none,"), none.describe());
+        assertTrue(none.describe(Optional.empty()).contains(", workerCpu=none,"), none.describe(Optional.empty()));
         RingSettings sentinels = new RingSettings(d.ringSize(), d.frameSize(), d.ingressBatch(), d.workerBatch(),
                 d.waitStrategy(), d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(),
                 d.ioEngine(), d.workerCpu(), StallSentinelsMode.TRUE);
         assertEquals(StallSentinelsMode.AUTO, d.stallSentinels(), "stall sentinels are decided by the machine");
         assertTrue(sentinels.ringDiffers(d), "starting the sentinels for good restarts the ring's threads");
-        assertTrue(sentinels.describe().endsWith(", stallSentinels=true"), sentinels.describe());
-        String auto = DamonSampling.onThisMachine().map(why -> ", stallSentinels=auto (on: " + why + ")")
-                .orElse(", stallSentinels=auto (off: no DAMON sampling of this virtual machine's memory)");
-        assertTrue(d.describe().endsWith(auto), d.describe());
-        assertEquals(DamonSampling.onThisMachine().isPresent(), d.sentinelsOn());
+        assertTrue(sentinels.describe(Optional.empty()).endsWith(", stallSentinels=true"), sentinels.describe(Optional.empty()));
+        Optional<String> damon = Optional.of("DAMON (kdamond 0) samples physical memory");
+        assertTrue(d.describe(damon).endsWith(", stallSentinels=auto (on: DAMON (kdamond 0) samples physical memory)"),
+                d.describe(damon));
+        assertTrue(d.describe(Optional.empty()).endsWith(
+                ", stallSentinels=auto (off: no DAMON sampling of this virtual machine's memory)"),
+                d.describe(Optional.empty()));
+        assertTrue(d.sentinelsOn(damon) && !d.sentinelsOn(Optional.empty()), "auto follows what DAMON does");
+        assertTrue(sentinels.sentinelsOn(Optional.empty()), "true runs them without DAMON");
+        assertEquals(DamonSampling.onThisMachine(), d.damonSampling(), "auto reads the machine");
+        assertEquals(Optional.empty(), sentinels.damonSampling(), "true reads nothing");
     }
 
     @Test
