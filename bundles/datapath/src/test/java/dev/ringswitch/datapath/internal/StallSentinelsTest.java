@@ -28,25 +28,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StallSentinelsTest {
 
     @Test
-    void shouldBindOneSentinelToEachCpuAndStopThemWithTheRing() throws IOException {
-        TapPortProvider provider = new TapPortProvider();
-        provider.activate();
-        DatapathManager datapath = new DatapathManager(provider);
-        int cpus = provider.allowedCpus().cardinality();
-        try {
-            datapath.start(withSentinels(StallSentinelsMode.TRUE));
+    void shouldBindOneSentinelToEachCpuAndStopThemWithTheRing() throws Exception {
+        onTaps(withSentinels(StallSentinelsMode.TRUE), (provider, datapath) -> {
             Map<String, String> expected = new TreeMap<>();
-            if (cpus >= 2) {
+            if (provider.allowedCpus().cardinality() >= 2) {
                 provider.allowedCpus().stream().forEach(c -> expected.put("ringswitch-sentinel-" + c,
                         Integer.toString(c)));
             }
             assertEquals(expected, awaitSentinels(expected.size()), "sentinel threads and the CPUs they may use");
             assertTrue(datapath.status().threads().containsAll(expected.keySet()), datapath.status().threads()
                     .toString());
-        } finally {
-            datapath.deactivate();
-            provider.deactivate();
-        }
+        });
         assertEquals(Map.of(), sentinels(), "sentinels left after the datapath stopped");
     }
 
@@ -67,46 +59,28 @@ class StallSentinelsTest {
     }
 
     @Test
-    void shouldStartSentinelsByDefaultOnlyWhereDamonSamplesThisVirtualMachine() throws IOException {
-        TapPortProvider provider = new TapPortProvider();
-        provider.activate();
-        DatapathManager datapath = new DatapathManager(provider);
-        boolean expected = DamonSampling.onThisMachine().isPresent() && provider.allowedCpus().cardinality() >= 2;
-        try {
-            datapath.start(RingSettings.DEFAULTS);
+    void shouldStartSentinelsByDefaultOnlyWhereDamonSamplesThisVirtualMachine() throws Exception {
+        onTaps(RingSettings.DEFAULTS, (provider, datapath) -> {
+            boolean expected = DamonSampling.onThisMachine().isPresent() && provider.allowedCpus().cardinality() >= 2;
             int count = expected ? provider.allowedCpus().cardinality() : 0;
             assertEquals(count, awaitSentinels(count).size(), "sentinels with stallSentinels = auto, where DAMON says "
                     + DamonSampling.onThisMachine());
             assertEquals(expected, datapath.status().threads().stream()
                     .anyMatch(n -> n.startsWith("ringswitch-sentinel")), datapath.status().threads().toString());
-        } finally {
-            datapath.deactivate();
-            provider.deactivate();
-        }
+        });
     }
 
     @Test
-    void shouldStartNoSentinelWhenTurnedOff() throws IOException {
-        TapPortProvider provider = new TapPortProvider();
-        provider.activate();
-        DatapathManager datapath = new DatapathManager(provider);
-        try {
-            datapath.start(withSentinels(StallSentinelsMode.FALSE));
+    void shouldStartNoSentinelWhenTurnedOff() throws Exception {
+        onTaps(withSentinels(StallSentinelsMode.FALSE), (provider, datapath) -> {
             assertEquals(Map.of(), sentinels());
             assertTrue(datapath.status().threads().stream().noneMatch(n -> n.startsWith("ringswitch-sentinel")));
-        } finally {
-            datapath.deactivate();
-            provider.deactivate();
-        }
+        });
     }
 
     @Test
     void probeFramesAreRead_seenByNoModule_andCountAsNoTraffic() throws Exception {
-        TapPortProvider provider = new TapPortProvider();
-        provider.activate();
-        DatapathManager datapath = new DatapathManager(provider);
-        try {
-            datapath.start(withSentinels(StallSentinelsMode.TRUE));
+        onTaps(withSentinels(StallSentinelsMode.TRUE), (provider, datapath) -> {
             TestModule observer = new TestModule("observer", Band.OBSERVER, 0, f -> { });
             datapath.addModule(observer, "test/1");
             Ring ring = datapath.ring();
@@ -126,20 +100,29 @@ class StallSentinelsTest {
                     + " the sentinels themselves)");
             assertEquals(0, observer.processed.get(), "probe frames a module saw");
             assertFalse(ring.latencySensitive(), "probe frames counted as traffic would keep the sentinels running");
-        } finally {
-            datapath.deactivate();
-            provider.deactivate();
-        }
+        });
     }
 
     @Test
-    void noProbePortWithoutSentinels() throws IOException {
+    void noProbePortWithoutSentinels() throws Exception {
+        onTaps(withSentinels(StallSentinelsMode.FALSE),
+                (provider, datapath) -> assertNull(datapath.ring().probeEntry()));
+    }
+
+    /** A test's body, given the real TAP provider and a datapath started over it. */
+    @FunctionalInterface
+    private interface OnTaps {
+        void run(TapPortProvider provider, DatapathManager datapath) throws Exception;
+    }
+
+    /** Starts a datapath with {@code settings} over the real TAP provider, runs {@code body}, then stops both. */
+    private static void onTaps(RingSettings settings, OnTaps body) throws Exception {
         TapPortProvider provider = new TapPortProvider();
         provider.activate();
         DatapathManager datapath = new DatapathManager(provider);
         try {
-            datapath.start(withSentinels(StallSentinelsMode.FALSE));
-            assertNull(datapath.ring().probeEntry());
+            datapath.start(settings);
+            body.run(provider, datapath);
         } finally {
             datapath.deactivate();
             provider.deactivate();
