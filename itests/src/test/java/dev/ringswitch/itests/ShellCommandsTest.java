@@ -31,6 +31,7 @@ class ShellCommandsTest {
 
     private static final String H1_PORT = "rsc-s1";
     private static final String H2_PORT = "rsc-s2";
+    private static final String H1_ADDRESS = "10.211.0.1";
     private static final String H2_ADDRESS = "10.211.0.2";
 
     private KarafInstance karaf;
@@ -47,8 +48,13 @@ class ShellCommandsTest {
         viewer = Operator.viewer(karaf);
         admin.ok("ringswitch:port-add " + H1_PORT);
         admin.ok("ringswitch:port-add " + H2_PORT);
-        h1 = Appliance.host("rsc-h1", H1_PORT, "10.211.0.1/24");
+        h1 = Appliance.host("rsc-h1", H1_PORT, H1_ADDRESS + "/24");
         h2 = Appliance.host("rsc-h2", H2_PORT, H2_ADDRESS + "/24");
+        // Permanent neighbours keep the hosts silent between pings. Otherwise h2 confirms h1's address with a
+        // unicast ARP probe 5 s after a ping (delay_first_probe_time), and h1's reply relearns its MAC: if that lands
+        // between fdb-flush and the fdb that follows, the flush looks undone.
+        h1.ip("neigh", "replace", H2_ADDRESS, "lladdr", Appliance.macIn(h2, H2_PORT), "dev", H1_PORT, "nud", "permanent");
+        h2.ip("neigh", "replace", H1_ADDRESS, "lladdr", Appliance.macIn(h1, H1_PORT), "dev", H2_PORT, "nud", "permanent");
     }
 
     @AfterAll
