@@ -293,6 +293,11 @@ public final class KarafInstance implements AutoCloseable {
                     // A server that accepted the connection and then said nothing: what were the switch's threads
                     // doing? (Once in CI, under traffic, for over a minute; the dump is the only witness.)
                     printSwitchThreads(dumpThreads("not-sent-" + System.currentTimeMillis()));
+                    // Which end went quiet: the kernel's view of the sockets, and this JVM's SSH client threads.
+                    // Then a fresh client, in case it is ours.
+                    printSshSockets();
+                    printClientThreads();
+                    replaceClient();
                 }
                 try {
                     TimeUnit.MILLISECONDS.sleep(500);
@@ -323,6 +328,47 @@ public final class KarafInstance implements AutoCloseable {
         return false;
     }
 
+
+    /**
+     * Prints the SSH port's sockets as the kernel sees them: a listener's Recv-Q counts connections the server has
+     * not accepted; an established socket's Recv-Q, bytes its owner has not read.
+     */
+    private void printSshSockets() {
+        String port = Integer.toString(sshPort);
+        try {
+            Process ss = new ProcessBuilder("ss", "-tanp", "( sport = :" + port + " or dport = :" + port + " )")
+                    .redirectErrorStream(true).start();
+            String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            ss.waitFor(10, TimeUnit.SECONDS);
+            System.err.print("[itests] sockets of port " + port + ":\n" + out);
+        } catch (IOException e) {
+            System.err.println("[itests] no socket list: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Prints the stacks of this JVM's SSH client threads, briefly. */
+    private static void printClientThreads() {
+        StringBuilder out = new StringBuilder("[itests] SSH client threads of the tests' JVM:\n");
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().contains("SshClient")) {
+                out.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+                for (int i = 0; i < Math.min(stack.length, SWITCH_THREAD_LINES); i++) {
+                    out.append("\tat ").append(stack[i]).append('\n');
+                }
+            }
+        });
+        System.err.print(out);
+    }
+
+    /** Drops the SSH client without waiting for its sessions: the next command connects with a new one. */
+    private synchronized void replaceClient() {
+        if (client != null) {
+            client.close(true);
+            client = null;
+        }
+    }
 
     private synchronized SshClient client() {
         if (client == null) {
