@@ -280,6 +280,7 @@ public final class KarafInstance implements AutoCloseable {
         // window, or one accepted by the server being stopped (its authentication then never answers: seen once
         // in CI), did not run the command, so it is retried rather than reported.
         long deadline = System.nanoTime() + NOT_SENT_RETRY.toNanos();
+        int unanswered = 0;
         while (true) {
             try {
                 return execOnce(user, password, command);
@@ -298,6 +299,11 @@ public final class KarafInstance implements AutoCloseable {
                     printSshSockets();
                     printClientThreads();
                     replaceClient();
+                    if (++unanswered == 2) {
+                        // Twice in CI (Karaf booted, two commands answered, then no connection answered for a
+                        // minute, every Karaf thread idle): a configuration change makes Karaf restart its server.
+                        restartSshServer();
+                    }
                 }
                 try {
                     TimeUnit.MILLISECONDS.sleep(500);
@@ -306,6 +312,21 @@ public final class KarafInstance implements AutoCloseable {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * Asks Karaf to restart its SSH server, as any change of {@code org.apache.karaf.shell} does, by adding a
+     * property that nothing reads.
+     */
+    private void restartSshServer() {
+        Path cfg = home.resolve("etc/org.apache.karaf.shell.cfg");
+        try {
+            String text = Files.readString(cfg).replaceAll("(?m)^itests\\.sshRestart\\s*=.*\\n", "");
+            Files.writeString(cfg, text + "itests.sshRestart = " + System.currentTimeMillis() + "\n");
+            System.err.println("[itests] " + home.getFileName() + ": asked Karaf to restart its SSH server");
+        } catch (IOException e) {
+            System.err.println("[itests] could not ask for an SSH restart: " + e);
         }
     }
 
