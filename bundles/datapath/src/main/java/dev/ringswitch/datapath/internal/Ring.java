@@ -327,7 +327,15 @@ final class Ring {
      * @return the placement, closed by the worker as it ends
      */
     WorkerPlacement openWorkerPlacement() {
-        return WorkerPlacement.open(settings.workerCpu(), provider, System.nanoTime());
+        return WorkerPlacement.open(settings.workerCpu(), provider, System.nanoTime(), this::wakeSentinels);
+    }
+
+    /** Worker thread, as light traffic begins: paused sentinels run now, not at their next check. */
+    private void wakeSentinels() {
+        StallSentinels s = sentinels;
+        if (s != null) {
+            s.wake();
+        }
     }
 
     /** @return a batch for one datapath thread's frame I/O, as {@code ioEngine} says */

@@ -32,8 +32,10 @@ import java.util.function.BooleanSupplier;
  * <p>Measured (bench/README.md): RTT p99 through the switch about halved (the stall is not always taken first:
  * part of it stays with the thread that touches the pages). Cost: 10,000 wake-ups per second per CPU, 12-17 % of one
  * CPU in all on the 2-CPU VM, so the sentinels run only while light traffic flows ({@code active}: frames within the
- * last second, fewer than 100,000 a second, worker not bound for bulk traffic); on an idle switch, and during bulk
- * traffic or a flood of small frames, they check every {@link #PAUSED_PERIOD_NANOS}. By default
+ * last second, fewer than 100,000 a second, worker not bound for bulk traffic). On an idle switch, and during bulk
+ * traffic or a flood of small frames, they sleep: the worker {@link #wake}s them as light traffic begins, and they
+ * look for themselves only every {@link #PAUSED_PERIOD_NANOS}, so an idle appliance does not wake its CPUs for
+ * them. By default
  * ({@code stallSentinels = auto} in {@value RingSettings#PID}) they run only where the stall is charged: on a virtual
  * machine whose memory DAMON samples ({@link DamonSampling}).
  */
@@ -48,10 +50,11 @@ final class StallSentinels {
      * millisecond; with the timer slack of a VM, every one to two).
      */
     static final int PROBE_PERIODS = 10;
-    /** How often a paused sentinel checks whether it still is. */
-    static final long PAUSED_PERIOD_NANOS = 10_000_000;
+    /** How often a paused sentinel checks whether it still is, unless it is woken first ({@link #wake}). */
+    static final long PAUSED_PERIOD_NANOS = 1_000_000_000;
 
     private final List<Thread> threads = new ArrayList<>();
+    private final long pausedPeriodNanos;
     private volatile boolean running = true;
 
     /**
@@ -72,6 +75,17 @@ final class StallSentinels {
      *        {@link #PROBE_PERIODS} periods while active
      */
     StallSentinels(PortProvider provider, BooleanSupplier active, Runnable probe) {
+        this(provider, active, probe, PAUSED_PERIOD_NANOS);
+    }
+
+    /**
+     * @param provider binds the threads to their CPUs
+     * @param active whether latency counts now, so that the sentinels run at {@link #PERIOD_NANOS}
+     * @param probe sends one probe frame to the worker, or null
+     * @param pausedPeriodNanos how often a paused sentinel looks whether it still is (tests: longer than they run)
+     */
+    StallSentinels(PortProvider provider, BooleanSupplier active, Runnable probe, long pausedPeriodNanos) {
+        this.pausedPeriodNanos = pausedPeriodNanos;
         BitSet cpus = provider.allowedCpus();
         if (cpus.cardinality() < 2) {
             return;
@@ -94,7 +108,7 @@ final class StallSentinels {
             int periods = 0;
             while (running) {
                 boolean on = active.getAsBoolean();
-                LockSupport.parkNanos(on ? PERIOD_NANOS : PAUSED_PERIOD_NANOS);
+                LockSupport.parkNanos(on ? PERIOD_NANOS : pausedPeriodNanos);
                 if (on && probe != null && ++periods >= PROBE_PERIODS) {
                     periods = 0;
                     probe.run();
@@ -103,6 +117,16 @@ final class StallSentinels {
         } catch (RuntimeException e) {
             LOG.warn("ringswitch-sentinel-{}: stopped ({}); frames may take the periodic stall it took", cpu,
                     e.getMessage());
+        }
+    }
+
+    /**
+     * Ends the sentinels' pause now: each looks at once whether latency counts. Called by the worker as light
+     * traffic begins; cheap (one unpark per CPU), and harmless when they run already.
+     */
+    void wake() {
+        for (Thread t : threads) {
+            LockSupport.unpark(t);
         }
     }
 

@@ -55,11 +55,14 @@ final class WorkerPlacement implements AutoCloseable {
     private long lastTraffic;
     /** See {@link #latencySensitive()}; written by the worker when it changes. */
     private volatile boolean latencySensitive;
+    /** Called by the worker each time {@link #latencySensitive()} becomes true. */
+    private final Runnable latencyCounts;
 
-    private WorkerPlacement(ThreadPlacement thread, int cpu, boolean adaptive, long now) {
+    private WorkerPlacement(ThreadPlacement thread, int cpu, boolean adaptive, long now, Runnable latencyCounts) {
         this.thread = thread;
         this.cpu = cpu;
         this.adaptive = adaptive;
+        this.latencyCounts = latencyCounts;
         this.windowStart = now;
         this.lastTraffic = now - LATENCY_HOLD_NANOS;
     }
@@ -74,6 +77,20 @@ final class WorkerPlacement implements AutoCloseable {
      * @return the placement, to be closed by the same thread
      */
     static WorkerPlacement open(WorkerCpu wanted, PortProvider provider, long now) {
+        return open(wanted, provider, now, () -> { });
+    }
+
+    /**
+     * As {@link #open(WorkerCpu, PortProvider, long)}, and tells {@code latencyCounts} each time light traffic
+     * begins ({@link #latencySensitive()} becomes true), on the worker thread.
+     *
+     * @param wanted the setting
+     * @param provider the provider of ports, which moves threads
+     * @param now {@code System.nanoTime()}
+     * @param latencyCounts what to run then; quick, it runs between frames
+     * @return the placement, to be closed by the same thread
+     */
+    static WorkerPlacement open(WorkerCpu wanted, PortProvider provider, long now, Runnable latencyCounts) {
         BitSet allowed = provider.allowedCpus();
         int cpu = wanted.choose(allowed);
         if (cpu < 0) {
@@ -82,10 +99,11 @@ final class WorkerPlacement implements AutoCloseable {
                         + " the worker runs unbound: set workerCpu in {} to one of those, or auto", wanted.label(),
                         allowed, RingSettings.PID);
             }
-            return new WorkerPlacement(ThreadPlacement.UNSUPPORTED, -1, false, now);
+            return new WorkerPlacement(ThreadPlacement.UNSUPPORTED, -1, false, now, latencyCounts);
         }
         boolean adaptive = wanted.cpu() == WorkerCpu.AUTO;
-        WorkerPlacement placement = new WorkerPlacement(provider.openThreadPlacement(), cpu, adaptive, now);
+        WorkerPlacement placement = new WorkerPlacement(provider.openThreadPlacement(), cpu, adaptive, now,
+                latencyCounts);
         if (adaptive) {
             LOG.info("ringswitch-worker: bound to CPU {} while bulk traffic flows (workerCpu = auto)", cpu);
         } else if (placement.move(true)) {
@@ -131,6 +149,9 @@ final class WorkerPlacement implements AutoCloseable {
                 && framesPerWindow < BUSY_FRAMES_PER_WINDOW;
         if (sensitive != latencySensitive) {
             latencySensitive = sensitive;
+            if (sensitive) {
+                latencyCounts.run();
+            }
         }
         windowStart = now;
         windowBytes = 0;

@@ -5,6 +5,8 @@ import dev.ringswitch.api.port.ThreadPlacement;
 import dev.ringswitch.testkit.InMemoryPortProvider;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import static dev.ringswitch.datapath.internal.WorkerPlacement.BULK_BYTES_PER_WINDOW;
 import static dev.ringswitch.datapath.internal.WorkerPlacement.QUIET_BYTES_PER_WINDOW;
 import static dev.ringswitch.datapath.internal.WorkerPlacement.WINDOW_NANOS;
@@ -151,6 +153,28 @@ class AdaptivePlacementTest {
         t += WorkerPlacement.LATENCY_HOLD_NANOS;
         placement.tick(t);
         assertFalse(placement.latencySensitive(), "a second without frames");
+        placement.close();
+    }
+
+    @Test
+    void shouldSayEachTimeLightTrafficBegins() {
+        provider.simulateCpus(2);
+        AtomicInteger begins = new AtomicInteger();
+        WorkerPlacement placement = WorkerPlacement.open(WorkerCpu.parse("auto"), provider, T0,
+                begins::incrementAndGet);
+        window(placement, 0);
+        assertEquals(0, begins.get(), "no traffic");
+        window(placement, 98);
+        assertEquals(1, begins.get(), "a ping");
+        window(placement, 98);
+        assertEquals(1, begins.get(), "more pings: latency counted already");
+        window(placement, BULK_BYTES_PER_WINDOW);
+        window(placement, 98);
+        assertEquals(2, begins.get(), "pings again after a bulk transfer");
+        t += WorkerPlacement.LATENCY_HOLD_NANOS;
+        placement.tick(t);
+        window(placement, 98);
+        assertEquals(3, begins.get(), "a ping after a second of silence");
         placement.close();
     }
 

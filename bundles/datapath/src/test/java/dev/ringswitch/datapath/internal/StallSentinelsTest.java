@@ -4,6 +4,7 @@ import dev.ringswitch.api.module.Band;
 import dev.ringswitch.api.port.PortProvider;
 import dev.ringswitch.datapath.internal.support.TestModule;
 import dev.ringswitch.tap.internal.TapPortProvider;
+import dev.ringswitch.testkit.InMemoryPortProvider;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -12,6 +13,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,6 +60,32 @@ class StallSentinelsTest {
         } finally {
             sentinels.stop(5_000);
         }
+    }
+
+    @Test
+    void aPausedSentinelRunsAsSoonAsItIsWoken() throws Exception {
+        InMemoryPortProvider twoCpus = new InMemoryPortProvider();
+        twoCpus.simulateCpus(2);
+        AtomicBoolean active = new AtomicBoolean();
+        AtomicInteger probes = new AtomicInteger();
+        // Paused for an hour: within this test only wake() can make them look again.
+        StallSentinels sentinels = new StallSentinels(twoCpus, active::get, probes::incrementAndGet,
+                TimeUnit.HOURS.toNanos(1));
+        try {
+            Thread.sleep(50);
+            assertEquals(0, probes.get(), "probes sent while no traffic flows");
+            active.set(true);
+            sentinels.wake();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (probes.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertTrue(probes.get() > 0, "woken as light traffic began, the first sentinel sent no probe");
+            assertEquals(2, sentinels.threadNames().size(), sentinels.threadNames().toString());
+        } finally {
+            sentinels.stop(5_000);
+        }
+        assertEquals(List.of(), sentinels.threadNames(), "sentinels left after stop");
     }
 
     @Test
