@@ -8,6 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,9 +66,8 @@ class LoopbackPairTest {
             MemorySegment in = arena.allocate(4096);
             batch.addRead(pair[0], in, 0, 2048);
             batch.addRead(pair[0], in, 2048, 2048);
-            java.util.concurrent.CompletableFuture<Void> done = java.util.concurrent.CompletableFuture.runAsync(
-                    batch::submit);
-            done.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            CompletableFuture<Void> done = CompletableFuture.runAsync(batch::submit);
+            done.get(5, TimeUnit.SECONDS);
             assertEquals(TapPort.WOULD_BLOCK, batch.result(0));
         } finally {
             pair[0].close();
