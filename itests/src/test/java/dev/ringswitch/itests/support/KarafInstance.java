@@ -1,5 +1,6 @@
 package dev.ringswitch.itests.support;
 
+import dev.ringswitch.testkit.NetworkNamespace;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
@@ -357,15 +358,10 @@ public final class KarafInstance implements AutoCloseable {
     private void printSshSockets() {
         String port = Integer.toString(sshPort);
         try {
-            Process ss = new ProcessBuilder("ss", "-tanp", "( sport = :" + port + " or dport = :" + port + " )")
-                    .redirectErrorStream(true).start();
-            String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            ss.waitFor(10, TimeUnit.SECONDS);
-            System.err.print("[itests] sockets of port " + port + ":\n" + out);
-        } catch (IOException e) {
-            System.err.println("[itests] no socket list: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            System.err.print("[itests] sockets of port " + port + ":\n" + NetworkNamespace.exec(false, "ss", "-tanp",
+                    "( sport = :" + port + " or dport = :" + port + " )"));
+        } catch (AssertionError e) {
+            System.err.println("[itests] no socket list: " + e.getMessage());
         }
     }
 
