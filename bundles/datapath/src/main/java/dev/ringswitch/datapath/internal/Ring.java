@@ -4,6 +4,7 @@ import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
+import dev.ringswitch.api.module.PortSet;
 import dev.ringswitch.api.port.PortConfig;
 import dev.ringswitch.api.port.PortException;
 import dev.ringswitch.api.port.PortIoBatch;
@@ -101,7 +102,7 @@ final class Ring {
      * read by the worker like a port; the sentinels write a frame into it every few periods while light traffic flows
      * (see {@link StallSentinels}).
      */
-    static final int PROBE_TOKEN = dev.ringswitch.api.module.PortSet.CAPACITY;
+    static final int PROBE_TOKEN = PortSet.CAPACITY;
     /** The probe frame: the length of the smallest Ethernet frame, all zeros (read and dropped unseen). */
     private static final int PROBE_LENGTH = 60;
     /** The probe pair (read end, write end) while the sentinels run, else null. */

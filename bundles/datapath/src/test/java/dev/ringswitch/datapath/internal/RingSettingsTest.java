@@ -47,7 +47,7 @@ class RingSettingsTest {
         assertEquals(2024, small.readCapacity());
         assertEquals(2002, small.maxMtu());
         assertFalse(small.offloadsActive(), "a slot that cannot hold a GSO frame turns offloads off");
-        assertTrue(small.describe(Optional.empty()).contains("offloads=off (frameSize below 65568)"), small.describe(Optional.empty()));
+        assertTrue(described(small).contains("offloads=off (frameSize below 65568)"), described(small));
     }
 
     @Test
@@ -65,7 +65,7 @@ class RingSettingsTest {
         assertTrue(off.ringDiffers(d.handOver() == HandOver.OFF ? new RingSettings(d.ringSize(), d.frameSize(),
                 d.ingressBatch(), d.workerBatch(), d.waitStrategy(), d.quiesceTimeoutMillis(),
                 d.moduleFailureThreshold(), true, HandOver.ON) : d), "a new mode restarts the ring's threads");
-        assertTrue(off.describe(Optional.empty()).contains("handOver=off (run to completion)"), off.describe(Optional.empty()));
+        assertTrue(described(off).contains("handOver=off (run to completion)"), described(off));
     }
 
     @Test
@@ -81,7 +81,7 @@ class RingSettingsTest {
                 d.waitStrategy(), d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(),
                 IoEngine.SYSCALLS);
         assertTrue(syscalls.ringDiffers(d), "a new engine restarts the ring's threads");
-        assertTrue(syscalls.describe(Optional.empty()).contains(", ioEngine=syscalls,"), syscalls.describe(Optional.empty()));
+        assertTrue(described(syscalls).contains(", ioEngine=syscalls,"), described(syscalls));
         assertTrue(d.ioBatch() >= d.ingressBatch(), "a whole burst's reads fit in one batch");
     }
 
@@ -108,19 +108,19 @@ class RingSettingsTest {
                 d.waitStrategy(), d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(),
                 d.ioEngine(), WorkerCpu.parse("none"));
         assertTrue(none.ringDiffers(d), "placing the worker otherwise restarts the ring's threads");
-        assertTrue(none.describe(Optional.empty()).contains(", workerCpu=none,"), none.describe(Optional.empty()));
+        assertTrue(described(none).contains(", workerCpu=none,"), described(none));
         RingSettings sentinels = new RingSettings(d.ringSize(), d.frameSize(), d.ingressBatch(), d.workerBatch(),
                 d.waitStrategy(), d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(),
                 d.ioEngine(), d.workerCpu(), StallSentinelsMode.TRUE);
         assertEquals(StallSentinelsMode.AUTO, d.stallSentinels(), "stall sentinels are decided by the machine");
         assertTrue(sentinels.ringDiffers(d), "starting the sentinels for good restarts the ring's threads");
-        assertTrue(sentinels.describe(Optional.empty()).endsWith(", stallSentinels=true"), sentinels.describe(Optional.empty()));
+        assertTrue(described(sentinels).endsWith(", stallSentinels=true"), described(sentinels));
         Optional<String> damon = Optional.of("DAMON (kdamond 0) samples physical memory");
         assertTrue(d.describe(damon).endsWith(", stallSentinels=auto (on: DAMON (kdamond 0) samples physical memory)"),
                 d.describe(damon));
-        assertTrue(d.describe(Optional.empty()).endsWith(
+        assertTrue(described(d).endsWith(
                 ", stallSentinels=auto (off: no DAMON sampling of this virtual machine's memory)"),
-                d.describe(Optional.empty()));
+                described(d));
         assertTrue(d.sentinelsOn(damon) && !d.sentinelsOn(Optional.empty()), "auto follows what DAMON does");
         assertTrue(sentinels.sentinelsOn(Optional.empty()), "true runs them without DAMON");
         assertEquals(DamonSampling.onThisMachine(), d.damonSampling(), "auto reads the machine");
@@ -142,5 +142,10 @@ class RingSettingsTest {
         assertFalse(StallSentinelsMode.AUTO.on(notSampled));
         assertTrue(StallSentinelsMode.TRUE.on(notSampled));
         assertFalse(StallSentinelsMode.FALSE.on(sampled));
+    }
+
+    /** @return the settings as the Started line gives them where nothing was read of DAMON */
+    private static String described(RingSettings settings) {
+        return settings.describe(Optional.empty());
     }
 }
