@@ -238,6 +238,12 @@ class ShellCommandsTest {
         assertTrue(Operator.row(status, "Threads").orElseThrow().get(1).contains("ringswitch-worker"), status);
         assertTrue(Operator.row(status, "Worker CPU").orElseThrow().get(1)
                 .matches("- \\(placed by the scheduler\\)|\\d+ \\(bound\\)"), status);
+        // busyPoll = auto (the shipped default): polls 20 ms after a frame on a virtual machine with two or more CPUs.
+        boolean virtualMachine = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo"))
+                .lines().anyMatch(l -> l.startsWith("flags") && l.matches(".*\\bhypervisor\\b.*"));
+        assertEquals(virtualMachine && Runtime.getRuntime().availableProcessors() >= 2
+                ? "20000 us after a frame, while light traffic flows" : "off",
+                Operator.row(status, "Busy poll").orElseThrow().get(1), status);
         assertTrue(admin.ok("ringswitch:status --json").contains("\"ringSize\":" + ringSize));
     }
 

@@ -10,9 +10,17 @@ package dev.ringswitch.api.datapath;
  * @param threads datapath thread names
  * @param uptimeMillis time since the datapath started
  * @param workerCpu the CPU the worker thread is bound to now, or -1 if the scheduler places it
+ * @param busyPollMicros how long the worker polls its ports after a frame while light traffic flows, 0 if it never
+ *                       does
  */
 public record DatapathStatus(int ports, int ringSize, long ringOccupancy, long publishStalls,
-                             java.util.List<String> threads, long uptimeMillis, int workerCpu) {
+                             java.util.List<String> threads, long uptimeMillis, int workerCpu, long busyPollMicros) {
+
+    /** A snapshot of a datapath whose worker never polls. */
+    public DatapathStatus(int ports, int ringSize, long ringOccupancy, long publishStalls,
+                          java.util.List<String> threads, long uptimeMillis, int workerCpu) {
+        this(ports, ringSize, ringOccupancy, publishStalls, threads, uptimeMillis, workerCpu, 0);
+    }
 
     /** A snapshot of a datapath whose worker is not bound to a CPU. */
     public DatapathStatus(int ports, int ringSize, long ringOccupancy, long publishStalls,

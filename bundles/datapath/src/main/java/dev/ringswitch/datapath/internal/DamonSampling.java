@@ -22,15 +22,13 @@ final class DamonSampling {
 
     /** Where the kernel lists DAMON's monitoring threads. */
     static final Path KDAMONDS = Path.of("/sys/kernel/mm/damon/admin/kdamonds");
-    /** Where the CPU flags say whether this is a virtual machine. */
-    static final Path CPUINFO = Path.of("/proc/cpuinfo");
 
     private DamonSampling() {
     }
 
     /** @return what samples this machine's memory, as {@link #find(Path, Path)} says, from the kernel's files */
     static Optional<String> onThisMachine() {
-        return find(KDAMONDS, CPUINFO);
+        return find(KDAMONDS, VirtualMachine.CPUINFO);
     }
 
     /**
@@ -41,7 +39,7 @@ final class DamonSampling {
      */
     static Optional<String> find(Path kdamonds, Path cpuinfo) {
         try {
-            if (!virtualMachine(cpuinfo)) {
+            if (!VirtualMachine.detected(cpuinfo)) {
                 return Optional.empty();
             }
             for (Path kdamond : numbered(kdamonds)) {
@@ -58,13 +56,6 @@ final class DamonSampling {
             return Optional.empty();
         } catch (IOException | UncheckedIOException | SecurityException e) {
             return Optional.empty();
-        }
-    }
-
-    private static boolean virtualMachine(Path cpuinfo) throws IOException {
-        try (Stream<String> lines = Files.lines(cpuinfo)) {
-            return lines.filter(l -> l.startsWith("flags")).map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .anyMatch(flags -> List.of(flags.split("\\s+")).contains("hypervisor"));
         }
     }
 

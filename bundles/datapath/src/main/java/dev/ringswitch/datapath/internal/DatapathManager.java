@@ -259,7 +259,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
             r.start();
             ring = r;
         }
-        LOG.info("Started datapath ({}, {})", initial.describe(r.damonSampling()), guards.describe());
+        LOG.info("Started datapath ({}, {})", initial.describe(r.damonSampling(), r.busyPollMicros()), guards.describe());
     }
 
     /**
@@ -311,7 +311,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
             r.start();
             ring = r;
         }
-        LOG.info("Restarted datapath ring ({})", next.describe(r.damonSampling()));
+        LOG.info("Restarted datapath ring ({})", next.describe(r.damonSampling(), r.busyPollMicros()));
     }
 
     /** DS deactivation: stops the ring and closes every port. */
@@ -683,7 +683,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
             return new DatapathStatus(ports, 0, 0, 0, List.of(), 0);
         }
         return new DatapathStatus(ports, r.settings().ringSize(), r.occupancy(), r.publishStalls(), r.threadNames(),
-                System.currentTimeMillis() - r.startMillis(), r.workerBoundCpu());
+                System.currentTimeMillis() - r.startMillis(), r.workerBoundCpu(), r.busyPollMicros());
     }
 
     @Override

@@ -81,6 +81,8 @@ final class Ring {
     private final RingSettings settings;
     /** What {@code stallSentinels = auto} decided by, read once for this ring. */
     private final Optional<String> damon;
+    /** What {@code busyPoll} came to on this machine, in microseconds; 0 for none. */
+    private final long busyPollMicros;
     private final Arena arena = Arena.ofShared();
     private final long stride;
     private final RingBuffer<Slot> ring;
@@ -138,6 +140,8 @@ final class Ring {
     Ring(RingSettings settings, PortProvider provider, Plan initial, DropCounters drops, FrameWriter egressWriter) {
         this.settings = settings;
         this.damon = settings.damonSampling();
+        this.busyPollMicros = settings.busyPoll().micros(VirtualMachine.detected(),
+                provider.allowedCpus().cardinality());
         this.plan = initial;
         this.drops = drops;
         long aligned = (settings.frameSize() + SLOT_ALIGNMENT - 1) / SLOT_ALIGNMENT * SLOT_ALIGNMENT;
@@ -217,6 +221,11 @@ final class Ring {
     /** @return what {@code stallSentinels = auto} decided this ring's sentinels by (see {@link RingSettings}) */
     Optional<String> damonSampling() {
         return damon;
+    }
+
+    /** @return how long the worker polls after a frame while light traffic flows, in microseconds; 0 for never */
+    long busyPollMicros() {
+        return busyPollMicros;
     }
 
     /** @return whether the worker counts the traffic as latency-sensitive now (see {@link WorkerPlacement}) */

@@ -20,10 +20,11 @@ import java.util.Optional;
  * @param ioEngine how frames are read and written: batched on io_uring, or one syscall each
  * @param workerCpu where the worker thread runs
  * @param stallSentinels whether a thread per CPU takes the hypervisor's periodic stall in the worker's place
+ * @param busyPoll how long the worker polls its ports after a frame before it sleeps, while light traffic flows
  */
 record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBatch, WaitStrategyKind waitStrategy,
                     long quiesceTimeoutMillis, int moduleFailureThreshold, boolean offloads, HandOver handOver,
-                    IoEngine ioEngine, WorkerCpu workerCpu, StallSentinelsMode stallSentinels) {
+                    IoEngine ioEngine, WorkerCpu workerCpu, StallSentinelsMode stallSentinels, BusyPoll busyPoll) {
 
     /** Configuration PID of the datapath. */
     static final String PID = "ringswitch.datapath";
@@ -62,6 +63,8 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
      * light traffic flows. See {@link StallSentinels}.
      */
     static final String DEFAULT_STALL_SENTINELS = "auto";
+    /** On a virtual machine, where waking the worker is dear ({@link BusyPoll#AUTO}); see {@link BusyPoll}. */
+    static final String DEFAULT_BUSY_POLL = "auto";
 
     /** Smallest ring accepted. */
     static final int MIN_RING_SIZE = 2;
@@ -79,7 +82,7 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
             DEFAULT_INGRESS_BATCH, DEFAULT_WORKER_BATCH, WaitStrategyKind.parse(DEFAULT_WAIT_STRATEGY),
             DEFAULT_QUIESCE_TIMEOUT_MILLIS, DEFAULT_MODULE_FAILURE_THRESHOLD, DEFAULT_OFFLOADS,
             HandOver.parse(DEFAULT_HAND_OVER), IoEngine.parse(DEFAULT_IO_ENGINE), WorkerCpu.parse(DEFAULT_WORKER_CPU),
-            StallSentinelsMode.parse(DEFAULT_STALL_SENTINELS));
+            StallSentinelsMode.parse(DEFAULT_STALL_SENTINELS), BusyPoll.parse(DEFAULT_BUSY_POLL));
 
     /**
      * Validates.
@@ -105,6 +108,15 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
         if (moduleFailureThreshold < 1) {
             throw invalid("moduleFailureThreshold", moduleFailureThreshold, "at least 1");
         }
+    }
+
+    /** Settings with the default for {@code busyPoll}. */
+    RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBatch, WaitStrategyKind waitStrategy,
+                 long quiesceTimeoutMillis, int moduleFailureThreshold, boolean offloads, HandOver handOver,
+                 IoEngine ioEngine, WorkerCpu workerCpu, StallSentinelsMode stallSentinels) {
+        this(ringSize, frameSize, ingressBatch, workerBatch, waitStrategy, quiesceTimeoutMillis,
+                moduleFailureThreshold, offloads, handOver, ioEngine, workerCpu, stallSentinels,
+                BusyPoll.parse(DEFAULT_BUSY_POLL));
     }
 
     /** Settings with the default for {@code stallSentinels}. */
@@ -158,7 +170,7 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
                 WaitStrategyKind.parse(config.waitStrategy()), config.quiesceTimeoutMillis(),
                 config.moduleFailureThreshold(), config.offloads(), HandOver.parse(config.handOver()),
                 IoEngine.parse(config.ioEngine()), WorkerCpu.parse(config.workerCpu()),
-                StallSentinelsMode.parse(config.stallSentinels()));
+                StallSentinelsMode.parse(config.stallSentinels()), BusyPoll.parse(config.busyPoll()));
     }
 
     /** @return operations per I/O batch: a burst's reads, or its writes to a few ports each */
@@ -207,14 +219,15 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
         return ringSize != other.ringSize || frameSize != other.frameSize || ingressBatch != other.ingressBatch
                 || workerBatch != other.workerBatch || waitStrategy != other.waitStrategy || handOver != other.handOver
                 || ioEngine != other.ioEngine || !workerCpu.equals(other.workerCpu)
-                || stallSentinels != other.stallSentinels;
+                || stallSentinels != other.stallSentinels || !busyPoll.equals(other.busyPoll);
     }
 
     /**
      * @param damon what {@link #damonSampling()} found, which says why {@code auto} turned the sentinels on or off
+     * @param busyPollMicros what {@link #busyPoll} came to on this machine ({@link BusyPoll#micros})
      * @return the settings in cfg syntax, for the Started line
      */
-    String describe(Optional<String> damon) {
+    String describe(Optional<String> damon, long busyPollMicros) {
         return "ringSize=" + ringSize + ", frameSize=" + frameSize + ", ingressBatch=" + ingressBatch
                 + ", workerBatch=" + workerBatch + ", waitStrategy=" + waitStrategy.label() + ", offloads="
                 + (offloadsActive() ? "on" : offloads ? "off (frameSize below " + GSO_FRAME_SIZE + ")" : "off")
@@ -222,6 +235,9 @@ record RingSettings(int ringSize, int frameSize, int ingressBatch, int workerBat
                 + ", ioEngine=" + ioEngine.label() + ", workerCpu=" + workerCpu.label() + ", stallSentinels="
                 + stallSentinels.label() + (stallSentinels != StallSentinelsMode.AUTO ? ""
                 : damon.map(why -> " (on: " + why + ")").orElse(" (off: no DAMON sampling of"
-                        + " this virtual machine's memory)"));
+                        + " this virtual machine's memory)"))
+                + ", busyPoll=" + busyPoll.label() + (busyPoll.micros() != BusyPoll.AUTO ? ""
+                : busyPollMicros > 0 ? " (" + busyPollMicros + " us: a virtual machine with two or more CPUs)"
+                : " (off: not a virtual machine with two or more CPUs)");
     }
 }

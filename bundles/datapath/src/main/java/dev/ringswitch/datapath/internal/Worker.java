@@ -131,6 +131,10 @@ final class Worker implements Runnable {
     private long wakeups;
     /** Whether the last select took {@link #TRAIN_GAP_NANOS} or longer, i.e. blocked before ports became ready. */
     private boolean waited = true;
+    /** How long the worker polls after a port's last frame while light traffic flows ({@code busyPoll}); 0: never. */
+    private final long busyPollNanos;
+    /** When the selector last reported a port (the probe port not included), for {@link #busyPollNanos}. */
+    private long lastFrameNanos;
     /** Binds and releases the worker as {@code workerCpu} says; told the bytes read and the time of each wakeup. */
     private volatile WorkerPlacement placement;
 
@@ -175,6 +179,7 @@ final class Worker implements Runnable {
         this.burst = spares;
         this.frames = new Frame[spares.length];
         this.pipelines = ring.settings().handOver().pipelines();
+        this.busyPollNanos = ring.busyPollMicros() * 1_000;
         // The stuck worker wrote these before it entered the module, and then busySince (a release store), which the
         // watchdog read (acquire) before it built this worker: they are visible here.
         this.published = stuck == null ? -1 : stuck.published;
@@ -325,7 +330,7 @@ final class Worker implements Runnable {
      */
     private void round() {
         long before = System.nanoTime();
-        int n = selector.select(ready, Ring.SELECT_TIMEOUT_MILLIS);
+        int n = awaitReady(before);
         long after = System.nanoTime();
         wakeups++;
         placement.tick(after);
@@ -347,11 +352,36 @@ final class Worker implements Runnable {
                 readProbe();
                 continue;
             }
+            lastFrameNanos = after;
             PortEntry e = current.ports[token];
             if (e != null) {
                 serve(e);
             }
         }
+    }
+
+    /**
+     * Waits for ready ports: polls the selector without sleeping while light traffic flows and the last frame came
+     * less than {@code busyPoll} ago (see {@link BusyPoll}), then sleeps in it. The poll ends early when a control
+     * thread wants the worker (a new plan, a barrier, a stop), which it would otherwise learn only when the poll
+     * ends; those threads also wake the selector, which ends a sleep.
+     *
+     * @param now {@code System.nanoTime()}
+     * @return what {@link ReadinessSelector#select} returned
+     */
+    private int awaitReady(long now) {
+        if (busyPollNanos > 0 && placement.latencySensitive()) {
+            long deadline = lastFrameNanos + busyPollNanos;
+            while (now - deadline < 0) {
+                int n = selector.select(ready, 0);
+                if (n != 0 || ring.plan() != current || ring.barrierPending() || !ring.running() || abandoned) {
+                    return n;
+                }
+                Thread.onSpinWait();
+                now = System.nanoTime();
+            }
+        }
+        return selector.select(ready, Ring.SELECT_TIMEOUT_MILLIS);
     }
 
     // ---- reading and handing over ----------------------------------------------------------------------------------

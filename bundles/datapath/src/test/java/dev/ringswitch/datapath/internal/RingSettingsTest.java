@@ -114,12 +114,12 @@ class RingSettingsTest {
                 d.ioEngine(), d.workerCpu(), StallSentinelsMode.TRUE);
         assertEquals(StallSentinelsMode.AUTO, d.stallSentinels(), "stall sentinels are decided by the machine");
         assertTrue(sentinels.ringDiffers(d), "starting the sentinels for good restarts the ring's threads");
-        assertTrue(described(sentinels).endsWith(", stallSentinels=true"), described(sentinels));
+        assertTrue(described(sentinels).contains(", stallSentinels=true, "), described(sentinels));
         Optional<String> damon = Optional.of("DAMON (kdamond 0) samples physical memory");
-        assertTrue(d.describe(damon).endsWith(", stallSentinels=auto (on: DAMON (kdamond 0) samples physical memory)"),
-                d.describe(damon));
-        assertTrue(described(d).endsWith(
-                ", stallSentinels=auto (off: no DAMON sampling of this virtual machine's memory)"),
+        assertTrue(d.describe(damon, 0).contains(
+                ", stallSentinels=auto (on: DAMON (kdamond 0) samples physical memory), "), d.describe(damon, 0));
+        assertTrue(described(d).contains(
+                ", stallSentinels=auto (off: no DAMON sampling of this virtual machine's memory), "),
                 described(d));
         assertTrue(d.sentinelsOn(damon) && !d.sentinelsOn(Optional.empty()), "auto follows what DAMON does");
         assertTrue(sentinels.sentinelsOn(Optional.empty()), "true runs them without DAMON");
@@ -144,8 +144,37 @@ class RingSettingsTest {
         assertFalse(StallSentinelsMode.FALSE.on(sampled));
     }
 
-    /** @return the settings as the Started line gives them where nothing was read of DAMON */
+    @Test
+    void busyPollIsAutoOffOrMicroseconds_andAutoPollsOnlyOnAVirtualMachineWithTwoCpus() {
+        assertEquals(BusyPoll.AUTO, BusyPoll.parse(RingSettings.DEFAULT_BUSY_POLL).micros(), "the default: auto");
+        assertEquals(BusyPoll.AUTO_MICROS, BusyPoll.parse(" Auto ").micros(true, 2), "auto on a 2-CPU VM");
+        assertEquals(0, BusyPoll.parse("auto").micros(false, 2), "auto on bare metal: off");
+        assertEquals(0, BusyPoll.parse("auto").micros(true, 1), "auto on one CPU: off");
+        assertEquals(0, BusyPoll.parse("auto").micros(true, 0), "auto, CPUs unknown: off");
+        assertEquals(0, BusyPoll.parse("off").micros(true, 2));
+        assertEquals(0, BusyPoll.parse("0").micros(true, 2));
+        assertEquals(500, BusyPoll.parse("500").micros(false, 1), "a number is taken as it is");
+        assertEquals(BusyPoll.MAX_MICROS, BusyPoll.parse("1000000").micros(false, 1));
+        for (String bad : new String[] {"-1", "1000001", "20ms", "on", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BusyPoll.parse(bad));
+            assertEquals("invalid busyPoll '" + bad + "' in ringswitch.datapath: expected auto, off or microseconds"
+                    + " 0..1000000 (e.g. 20000 polls 20 ms after a frame)", e.getMessage());
+        }
+        RingSettings d = RingSettings.DEFAULTS;
+        RingSettings off = new RingSettings(d.ringSize(), d.frameSize(), d.ingressBatch(), d.workerBatch(),
+                d.waitStrategy(), d.quiesceTimeoutMillis(), d.moduleFailureThreshold(), d.offloads(), d.handOver(),
+                d.ioEngine(), d.workerCpu(), d.stallSentinels(), BusyPoll.parse("off"));
+        assertTrue(off.ringDiffers(d), "a new busyPoll restarts the ring's threads");
+        assertTrue(described(off).endsWith(", busyPoll=off"), described(off));
+        assertTrue(d.describe(Optional.empty(), 20_000).endsWith(
+                ", busyPoll=auto (20000 us: a virtual machine with two or more CPUs)"), d.describe(Optional.empty(),
+                20_000));
+        assertTrue(described(d).endsWith(", busyPoll=auto (off: not a virtual machine with two or more CPUs)"),
+                described(d));
+    }
+
+    /** @return the settings as the Started line gives them where nothing was read of DAMON and nothing polls */
     private static String described(RingSettings settings) {
-        return settings.describe(Optional.empty());
+        return settings.describe(Optional.empty(), 0);
     }
 }

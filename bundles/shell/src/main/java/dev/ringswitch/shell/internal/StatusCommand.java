@@ -31,6 +31,8 @@ public class StatusCommand extends ListingCommand {
                 .add("threads", "Threads", s.threads(), s.threads().isEmpty() ? "-" : String.join(", ", s.threads()))
                 .add("workerCpu", "Worker CPU", s.workerCpu(), s.workerCpu() < 0 ? "- (placed by the scheduler)"
                         : s.workerCpu() + " (bound)")
+                .add("busyPollMicros", "Busy poll", s.busyPollMicros(), s.busyPollMicros() == 0 ? "off"
+                        : s.busyPollMicros() + " us after a frame, while light traffic flows")
                 .add("uptimeMillis", "Uptime", s.uptimeMillis(), uptime(s.uptimeMillis()))
                 .print(out, json);
     }
