@@ -16,15 +16,9 @@ package dev.ringswitch.api.datapath;
 public record DatapathStatus(int ports, int ringSize, long ringOccupancy, long publishStalls,
                              java.util.List<String> threads, long uptimeMillis, int workerCpu, long busyPollMicros) {
 
-    /** A snapshot of a datapath whose worker never polls. */
-    public DatapathStatus(int ports, int ringSize, long ringOccupancy, long publishStalls,
-                          java.util.List<String> threads, long uptimeMillis, int workerCpu) {
-        this(ports, ringSize, ringOccupancy, publishStalls, threads, uptimeMillis, workerCpu, 0);
-    }
-
-    /** A snapshot of a datapath whose worker is not bound to a CPU. */
+    /** A snapshot of a datapath whose worker is not bound to a CPU and never polls. */
     public DatapathStatus(int ports, int ringSize, long ringOccupancy, long publishStalls,
                           java.util.List<String> threads, long uptimeMillis) {
-        this(ports, ringSize, ringOccupancy, publishStalls, threads, uptimeMillis, -1);
+        this(ports, ringSize, ringOccupancy, publishStalls, threads, uptimeMillis, -1, 0);
     }
 }
