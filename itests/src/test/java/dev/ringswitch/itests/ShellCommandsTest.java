@@ -244,7 +244,40 @@ class ShellCommandsTest {
         assertEquals(virtualMachine && Runtime.getRuntime().availableProcessors() >= 2
                 ? "20000 us after a frame, while light traffic flows" : "off",
                 Operator.row(status, "Busy poll").orElseThrow().get(1), status);
+        // hugePages = auto: collapses where DAMON samples physical memory on a virtual machine, at once on start.
+        String hugePages = Operator.row(status, "Huge pages").orElseThrow().get(1);
+        if (virtualMachine && damonSamplesPhysicalMemory()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("(\\d+) MiB of the JVM's anonymous memory, collapsed every 10 s").matcher(hugePages);
+            assertTrue(m.matches(), status);
+            assertTrue(Long.parseLong(m.group(1)) > 0, status);
+        } else {
+            assertEquals("off", hugePages, status);
+        }
         assertTrue(admin.ok("ringswitch:status --json").contains("\"ringSize\":" + ringSize));
+    }
+
+    /** @return whether a kdamond runs with a context on physical addresses, as DAMON's sysfs interface says */
+    private static boolean damonSamplesPhysicalMemory() throws java.io.IOException {
+        Path kdamonds = Path.of("/sys/kernel/mm/damon/admin/kdamonds");
+        if (!Files.isDirectory(kdamonds)) {
+            return false;
+        }
+        try (var all = Files.list(kdamonds)) {
+            for (Path kdamond : all.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                if (!Files.readString(kdamond.resolve("state")).strip().equals("on")) {
+                    continue;
+                }
+                try (var contexts = Files.list(kdamond.resolve("contexts"))) {
+                    for (Path context : contexts.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                        if (Files.readString(context.resolve("operations")).strip().equals("paddr")) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     @Test

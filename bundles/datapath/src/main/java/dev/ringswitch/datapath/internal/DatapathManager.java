@@ -186,6 +186,9 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
     private final DropCounters drops = new DropCounters();
     private volatile Plan plan = Plan.EMPTY;
     private volatile Ring ring;
+    /** Keeps the JVM's anonymous memory in huge pages while {@code hugePages} says so; guarded by lock. */
+    private HugePageKeeper hugePages;
+    private StallSentinelsMode hugePagesMode;
     private RingSettings settings = RingSettings.DEFAULTS;
     private GuardSettings guards = GuardSettings.DEFAULTS;
     /** Whether the last plan published fenced off the VLAN ports, for one log line per change. */
@@ -210,10 +213,42 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
     @Activate
     void activate(DatapathConfig config) {
         GuardSettings g = GuardSettings.from(config);
+        StallSentinelsMode huge = StallSentinelsMode.parse("hugePages", config.hugePages());
         synchronized (lock) {
             guards = g;
         }
         start(RingSettings.from(config));
+        keepHugePages(huge, DamonSampling::onThisMachine, HugePageKeeper.PERIOD_MILLIS);
+    }
+
+    /**
+     * Starts, stops or leaves the huge-page keeper as {@code hugePages} now says (DS does this through
+     * {@link #activate} and {@link #modified}; tests call it directly).
+     *
+     * @param mode the setting
+     * @param damon what makes {@code auto} turn it on, if this machine has it
+     * @param periodMillis time between two collapses
+     */
+    void keepHugePages(StallSentinelsMode mode, Supplier<Optional<String>> damon, long periodMillis) {
+        synchronized (lock) {
+            if (mode == hugePagesMode) {
+                return;
+            }
+            if (hugePages != null) {
+                hugePages.stop();
+                hugePages = null;
+                LOG.info("Huge pages: no longer collapsed (hugePages={})", mode.label());
+            }
+            hugePagesMode = mode;
+            hugePages = HugePageKeeper.start(mode, damon, provider, periodMillis).orElse(null);
+        }
+    }
+
+    /** @return whether the huge-page keeper runs */
+    boolean keepingHugePages() {
+        synchronized (lock) {
+            return hugePages != null && hugePages.running();
+        }
     }
 
     /**
@@ -272,11 +307,13 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
     void modified(DatapathConfig config) {
         RingSettings next = RingSettings.from(config);
         GuardSettings g = GuardSettings.from(config);
+        StallSentinelsMode huge = StallSentinelsMode.parse("hugePages", config.hugePages());
         synchronized (lock) {
             if (!g.equals(guards)) {
                 guard(g);
             }
         }
+        keepHugePages(huge, DamonSampling::onThisMachine, HugePageKeeper.PERIOD_MILLIS);
         reconfigure(next);
     }
 
@@ -318,6 +355,11 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
     @Deactivate
     void deactivate() {
         synchronized (lock) {
+            if (hugePages != null) {
+                hugePages.stop();
+                hugePages = null;
+            }
+            hugePagesMode = null;
             Ring r = ring;
             ring = null;
             if (r != null) {
@@ -679,11 +721,15 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
     public DatapathStatus status() {
         Ring r = ring;
         int ports = plan.portCount;
+        long hugePageBytes;
+        synchronized (lock) {
+            hugePageBytes = hugePages == null ? -1 : hugePages.hugeBytes();
+        }
         if (r == null) {
-            return new DatapathStatus(ports, 0, 0, 0, List.of(), 0);
+            return new DatapathStatus(ports, 0, 0, 0, List.of(), 0, -1, 0, hugePageBytes);
         }
         return new DatapathStatus(ports, r.settings().ringSize(), r.occupancy(), r.publishStalls(), r.threadNames(),
-                System.currentTimeMillis() - r.startMillis(), r.workerBoundCpu(), r.busyPollMicros());
+                System.currentTimeMillis() - r.startMillis(), r.workerBoundCpu(), r.busyPollMicros(), hugePageBytes);
     }
 
     @Override

@@ -5,7 +5,8 @@ import java.util.function.Supplier;
 
 /**
  * Whether the ring runs {@link StallSentinels} ({@code stallSentinels} in {@value RingSettings#PID}), by its cfg
- * spelling: {@code auto}, {@code true} or {@code false}.
+ * spelling: {@code auto}, {@code true} or {@code false}. {@code hugePages} ({@link HugePageKeeper}), the other
+ * measure against the same stall, takes the same values with the same {@code auto}.
  */
 enum StallSentinelsMode {
     /** Where the stall they take is charged: a virtual machine whose memory DAMON samples ({@link DamonSampling}). */
@@ -38,6 +39,16 @@ enum StallSentinelsMode {
      * @throws IllegalArgumentException naming the accepted values
      */
     static StallSentinelsMode parse(String text) {
-        return CfgEnums.parse(values(), "stallSentinels", text);
+        return parse("stallSentinels", text);
+    }
+
+    /**
+     * @param key the setting's name, for the error
+     * @param text the cfg value
+     * @return the mode
+     * @throws IllegalArgumentException naming the setting and the accepted values
+     */
+    static StallSentinelsMode parse(String key, String text) {
+        return CfgEnums.parse(values(), key, text);
     }
 }

@@ -33,6 +33,8 @@ public class StatusCommand extends ListingCommand {
                         : s.workerCpu() + " (bound)")
                 .add("busyPollMicros", "Busy poll", s.busyPollMicros(), s.busyPollMicros() == 0 ? "off"
                         : s.busyPollMicros() + " us after a frame, while light traffic flows")
+                .add("hugePageBytes", "Huge pages", s.hugePageBytes(), s.hugePageBytes() < 0 ? "off"
+                        : (s.hugePageBytes() >> 20) + " MiB of the JVM's anonymous memory, collapsed every 10 s")
                 .add("uptimeMillis", "Uptime", s.uptimeMillis(), uptime(s.uptimeMillis()))
                 .print(out, json);
     }

@@ -125,7 +125,7 @@ class ListingCommandsTest {
     void status_showsRingThreadsAndUptime() throws Exception {
         FakeDatapath datapath = new FakeDatapath();
         datapath.status(new DatapathStatus(2, 1024, 3, 7, List.of("ringswitch-ingress", "ringswitch-worker"),
-                ((2 * 24 + 3) * 3600 + 4 * 60 + 5) * 1000L + 600, 1, 20_000));
+                ((2 * 24 + 3) * 3600 + 4 * 60 + 5) * 1000L + 600, 1, 20_000, 212L << 20));
         StatusCommand c = new StatusCommand();
         c.datapath = datapath;
         String out = Commands.run(c);
@@ -135,16 +135,20 @@ class ListingCommandsTest {
         assertTrue(out.lines().anyMatch(l -> l.matches("Worker CPU\\s+\\| 1 \\(bound\\)")), out);
         assertTrue(out.lines().anyMatch(l -> l.matches(
                 "Busy poll\\s+\\| 20000 us after a frame, while light traffic flows")), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches(
+                "Huge pages\\s+\\| 212 MiB of the JVM's anonymous memory, collapsed every 10 s")), out);
         c.json = true;
         assertEquals("{\"ports\":2,\"modules\":0,\"ringSize\":1024,\"ringOccupancy\":3,\"publishStalls\":7,"
                 + "\"threads\":[\"ringswitch-ingress\",\"ringswitch-worker\"],\"workerCpu\":1,"
-                + "\"busyPollMicros\":20000,\"uptimeMillis\":183845600}\n", Commands.run(c));
+                + "\"busyPollMicros\":20000,\"hugePageBytes\":222298112,\"uptimeMillis\":183845600}\n",
+                Commands.run(c));
         c.json = false;
         datapath.status(new DatapathStatus(2, 1024, 3, 7, List.of("ringswitch-worker"), 1000));
         String unbound = Commands.run(c);
         assertTrue(unbound.lines().anyMatch(l -> l.matches("Worker CPU\\s+\\| - \\(placed by the scheduler\\)")),
                 unbound);
         assertTrue(unbound.lines().anyMatch(l -> l.matches("Busy poll\\s+\\| off")), unbound);
+        assertTrue(unbound.lines().anyMatch(l -> l.matches("Huge pages\\s+\\| off")), unbound);
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.BitSet;
@@ -135,6 +136,19 @@ public class TapPortProvider implements PortProvider {
     @Override
     public ThreadPlacement openThreadPlacement() {
         return new CpuAffinityPlacement();
+    }
+
+    @Override
+    public long collapseIntoHugePages() {
+        try {
+            HugePageCollapse.Result r = HugePageCollapse.collapse();
+            LOG.debug("huge pages: {} MiB of anonymous memory mapped huge, {} MiB refused by the kernel, {} MiB less"
+                    + " than half in use", r.huge() >> 20, r.refused() >> 20, r.sparse() >> 20);
+            return r.huge();
+        } catch (IOException e) {
+            LOG.debug("huge pages: cannot read this process's mappings ({})", e.getMessage());
+            return 0;
+        }
     }
 
     /** @return how many ports this provider opened that are still open */
