@@ -52,11 +52,12 @@ mkdir -p "$base"
 work=$(mktemp -d "$base/ringswitch.XXXXXX")
 kpid=""
 
-# Four distinct free ports (SSH, RMI registry, RMI server, metrics): probed while all are bound, because the kernel
-# may offer a port again as soon as its probe closes.
+# Five distinct free ports (SSH, RMI registry, RMI server, metrics, Karaf's shutdown socket, which otherwise takes
+# whatever port the kernel offers at boot, possibly one of the others): probed while all are bound, because the
+# kernel may offer a port again as soon as its probe closes.
 free_ports() {
     python3 -c 'import socket
-s = [socket.socket() for _ in range(4)]
+s = [socket.socket() for _ in range(5)]
 for x in s: x.bind(("127.0.0.1", 0))
 print(*(x.getsockname()[1] for x in s))'
 }
@@ -70,7 +71,7 @@ java_pid() { # the Karaf JVM: bin/karaf runs java as its child (or execs it)
 
 alive() { kill -0 "$kpid" 2>/dev/null || { [ -n "${jp:-}" ] && kill -0 "$jp" 2>/dev/null; }; }
 
-read -r ssh_port rmi_registry_port rmi_server_port metrics_port < <(free_ports)
+read -r ssh_port rmi_registry_port rmi_server_port metrics_port shutdown_port < <(free_ports)
 rs_cmd() { # one Karaf shell command; prints its output
     if command -v sshpass >/dev/null; then
         timeout 20 sshpass -p ringswitch ssh -q -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
@@ -130,6 +131,7 @@ sed -i "s/^sshPort *=.*/sshPort = $ssh_port/" "$work/etc/org.apache.karaf.shell.
 sed -i -e "s/^rmiRegistryPort *=.*/rmiRegistryPort = $rmi_registry_port/" \
     -e "s/^rmiServerPort *=.*/rmiServerPort = $rmi_server_port/" "$work/etc/org.apache.karaf.management.cfg"
 [ -f "$work/etc/ringswitch.metrics.cfg" ] && sed -i "s/^port *=.*/port = $metrics_port/" "$work/etc/ringswitch.metrics.cfg"
+printf '\nkaraf.shutdown.port = %s\n' "$shutdown_port" >> "$work/etc/custom.properties"
 case "${RS_MODULES:-all}" in
     all) ;;
     none) sed -i -E '/ringswitch-(l2|vlan|stats)\//d' "$work/etc/org.apache.karaf.features.cfg" ;;

@@ -96,6 +96,10 @@ public final class KarafInstance implements AutoCloseable {
         // Every instance gets its own metrics port: two on the default one would clash (an ERROR in the log).
         metricsPort = freePort();
         replace(home.resolve("etc/ringswitch.metrics.cfg"), "(?m)^port\\s*=.*$", "port = " + metricsPort);
+        // Karaf's shutdown socket listens on a port the kernel picks when Karaf starts, which can be one freePort
+        // has just handed out for this instance (CI: it took the metrics port, whose scrapes then reached it).
+        Files.writeString(home.resolve("etc/custom.properties"), "\nkaraf.shutdown.port = " + freePort() + "\n",
+                StandardOpenOption.APPEND);
         Files.writeString(home.resolve("etc/users.properties"),
                 "\n" + VIEWER + " = " + VIEWER_PASSWORD + ",_g_:viewergroup\n", StandardOpenOption.APPEND);
     }
@@ -301,7 +305,7 @@ public final class KarafInstance implements AutoCloseable {
                     printClientThreads();
                     replaceClient();
                     if (++unanswered == 2) {
-                        // Twice in CI (Karaf booted, two commands answered, then no connection answered for a
+                        // Three times in CI (Karaf booted, two commands answered, then no connection answered for a
                         // minute, every Karaf thread idle): a configuration change makes Karaf restart its server.
                         restartSshServer();
                     }
