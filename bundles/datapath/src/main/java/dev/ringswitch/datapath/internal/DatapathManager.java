@@ -234,14 +234,22 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
             if (mode == hugePagesMode) {
                 return;
             }
-            if (hugePages != null) {
-                hugePages.stop();
-                hugePages = null;
+            if (stopHugePages()) {
                 LOG.info("Huge pages: no longer collapsed (hugePages={})", mode.label());
             }
             hugePagesMode = mode;
             hugePages = HugePageKeeper.start(mode, damon, provider, periodMillis).orElse(null);
         }
+    }
+
+    /** @return whether a keeper was running; called with lock held */
+    private boolean stopHugePages() {
+        if (hugePages == null) {
+            return false;
+        }
+        hugePages.stop();
+        hugePages = null;
+        return true;
     }
 
     /** @return whether the huge-page keeper runs */
@@ -355,10 +363,7 @@ public final class DatapathManager implements PortService, PortAdminService, Dat
     @Deactivate
     void deactivate() {
         synchronized (lock) {
-            if (hugePages != null) {
-                hugePages.stop();
-                hugePages = null;
-            }
+            stopHugePages();
             hugePagesMode = null;
             Ring r = ring;
             ring = null;

@@ -21,8 +21,9 @@ import java.util.List;
  * switch for them. See bench/README.md, "Latest runs".
  *
  * <p>What it leaves alone: file mappings (libjvm's text: this kernel cannot collapse those for an ordinary file
- * system), shared mappings (io_uring rings), stacks, and stretches less than half in use: collapsing fills a whole
- * 2 MiB page, and a mostly empty reservation would grow by the rest. A stretch already huge costs one cheap call.
+ * system), shared mappings (io_uring rings), the main thread's {@code [stack]}, and stretches less than half in use
+ * (the other threads' stacks, which are plain anonymous mappings, mostly): collapsing fills a whole 2 MiB page, and a
+ * mostly empty reservation would grow by the rest. A stretch already huge costs one cheap call.
  * Stretches the kernel refuses (a mapping not eligible, pages pinned, no free huge page) are skipped and counted.
  *
  * <p>Thread-safety: one call at a time (callers serialise); it allocates a little per call, which is fine for a

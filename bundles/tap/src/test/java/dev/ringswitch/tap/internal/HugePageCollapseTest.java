@@ -20,8 +20,6 @@ class HugePageCollapseTest {
 
     private static final long MIB = 1L << 20;
     private static final long LENGTH = 8 * MIB;
-    private static final long SYS_MMAP = 9;
-    private static final long SYS_MUNMAP = 11;
 
     @Test
     void onlyPrivateWritableAnonymousMappingsWithAWhole2MiBStretchAreCandidates() {
@@ -74,8 +72,8 @@ class HugePageCollapseTest {
                     }
                 }
             } finally {
-                LibC.syscall(state, SYS_MUNMAP, dense, LENGTH, 0, 0, 0, 0);
-                LibC.syscall(state, SYS_MUNMAP, sparse, LENGTH, 0, 0, 0, 0);
+                LibC.munmap(state, dense, LENGTH);
+                LibC.munmap(state, sparse, LENGTH);
             }
         }
     }
@@ -90,7 +88,7 @@ class HugePageCollapseTest {
     }
 
     private static long map(MemorySegment state, int moreFlags) {
-        long address = LibC.syscall(state, SYS_MMAP, 0, LENGTH, 3 /* PROT_READ | PROT_WRITE */,
+        long address = LibC.mmap(state, LENGTH, 3 /* PROT_READ | PROT_WRITE */,
                 0x22 /* MAP_PRIVATE | MAP_ANONYMOUS */ | moreFlags, -1, 0);
         if (address == -1) {
             throw new AssertionError("mmap failed: errno " + LibC.errno(state));

@@ -286,7 +286,8 @@ public final class LibC {
     }
 
     /**
-     * {@code mmap(2)} of a file descriptor's memory, shared.
+     * {@code mmap(2)} at an address the kernel chooses: a file descriptor's memory (io_uring's rings), or anonymous
+     * memory with {@code fd} -1.
      *
      * @param state errno capture segment of the calling thread
      * @return the mapping's address, or -1 ({@code MAP_FAILED}) with errno in {@code state}
