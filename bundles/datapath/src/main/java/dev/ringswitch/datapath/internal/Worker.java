@@ -696,9 +696,11 @@ final class Worker implements Runnable {
                 frames[m++] = f;
             }
         }
-        for (ModuleSlot module : p.modules) {
+        ModuleSlot[] modules = p.modules;
+        for (int site = 0; site < modules.length; site++) {
+            ModuleSlot module = modules[site];
             if (!module.isFailed()) {
-                runModule(module, m);
+                runModule(module, site, m);
                 if (abandoned) {
                     return;
                 }
@@ -780,24 +782,28 @@ final class Worker implements Runnable {
      * One module over the whole burst, timed once per burst (two clock reads per module per burst instead of two
      * per frame, which would cost as much as a small module itself).
      */
-    private void runModule(ModuleSlot m, int n) {
+    private void runModule(ModuleSlot m, int site, int n) {
         ForwardingModule module = m.module;
         long start = System.nanoTime();
-        enter(m, "onBatchStart", start);
-        try {
-            module.onBatchStart();
-        } catch (Throwable t) {
-            m.threw(t, "onBatchStart", current.failureThreshold);
+        if (m.batchStart) {
+            enter(m, "onBatchStart", start);
+            try {
+                ModuleCalls.onBatchStart(site, module);
+            } catch (Throwable t) {
+                m.threw(t, "onBatchStart", current.failureThreshold);
+            }
+            busyCall = "process";
+        } else {
+            enter(m, "process", start);
         }
         int dropped = 0;
         int seen = 0;
-        busyCall = "process";
         for (int i = 0; i < n && !m.isFailed(); i++) {
             Frame f = frames[i];
             boolean wasDropped = f.isDropped();
             seen++;
             try {
-                module.process(f);
+                ModuleCalls.process(site, module, f);
                 m.succeeded();
             } catch (Throwable t) {
                 f.drop(DropReason.MODULE_ERROR);
@@ -809,8 +815,10 @@ final class Worker implements Runnable {
         }
         // Back from a call the watchdog may have given up on: the module is no one else's then, so its batch may
         // end, but nothing shared is touched any more (see run()).
-        busyCall = "onBatchEnd";
-        endBatch(m);
+        if (m.batchEnd) {
+            busyCall = "onBatchEnd";
+            endBatch(m, site);
+        }
         if (!leave()) {
             return;
         }
@@ -820,9 +828,9 @@ final class Worker implements Runnable {
         }
     }
 
-    private void endBatch(ModuleSlot m) {
+    private void endBatch(ModuleSlot m, int site) {
         try {
-            m.module.onBatchEnd();
+            ModuleCalls.onBatchEnd(site, m.module);
         } catch (Throwable t) {
             m.threw(t, "onBatchEnd", current.failureThreshold);
         }

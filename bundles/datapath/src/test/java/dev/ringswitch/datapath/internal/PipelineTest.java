@@ -4,15 +4,21 @@ import dev.ringswitch.api.datapath.ModuleInfo;
 import dev.ringswitch.api.datapath.ModuleTiming;
 import dev.ringswitch.api.module.Band;
 import dev.ringswitch.api.module.DropReason;
+import dev.ringswitch.api.module.ForwardingModule;
+import dev.ringswitch.api.module.Frame;
 import dev.ringswitch.datapath.internal.support.TestModule;
 import dev.ringswitch.datapath.internal.support.Traffic;
 import dev.ringswitch.testkit.FrameBuilder;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +50,67 @@ class PipelineTest extends SwitchTestBase {
         assertEquals(Band.ADVISOR, infos.getFirst().band());
         assertEquals("test/1", infos.getFirst().bundle());
         assertTrue(infos.stream().allMatch(i -> i.state() == ModuleInfo.State.ACTIVE));
+    }
+
+    @Test
+    void shouldRunEveryModuleOfAPipelineLongerThanItsCallSites() {
+        fx = new SwitchFixture(SwitchFixture.settings(), 2);
+        List<String> trace = new CopyOnWriteArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < ModuleCalls.SITES + 3; i++) {
+            String name = "m" + (char) ('a' + i);
+            fx.datapath.addModule(tracing(name, Band.DIRECTOR, i, trace), "test/1");
+            expected.add(name);
+        }
+        for (int seq = 0; seq < 3; seq++) {
+            Traffic.inject(fx.host(0), Traffic.frame(0x0200_0000_0001L, seq, 64));
+            assertEquals(seq, Traffic.seq(fx.host(1).awaitEgress(1, WAIT).getFirst()));
+        }
+        Traffic.await("three frames through every module", () -> trace.size() == 3 * expected.size(), WAIT);
+        assertEquals(Collections.nCopies(3, expected).stream().flatMap(List::stream).toList(), trace);
+    }
+
+    @Test
+    void shouldCallTheBatchHooksAModuleHasAndSkipTheEmptyDefaults() {
+        AtomicInteger ends = new AtomicInteger();
+        ForwardingModule endOnly = new ForwardingModule() {
+            @Override
+            public String name() {
+                return "end-only";
+            }
+
+            @Override
+            public Band band() {
+                return Band.OBSERVER;
+            }
+
+            @Override
+            public void process(Frame frame) {
+            }
+
+            @Override
+            public void onBatchEnd() {
+                ends.incrementAndGet();
+            }
+        };
+        TestModule startOnly = new TestModule("start-only", Band.DIRECTOR, 0, f -> { });
+        TestModule inherited = new TestModule("inherited", Band.DIRECTOR, 1, f -> { }) {
+        };
+        assertFalse(new ModuleSlot(endOnly, "test/1", 0).batchStart);
+        assertTrue(new ModuleSlot(endOnly, "test/1", 0).batchEnd);
+        assertTrue(new ModuleSlot(startOnly, "test/1", 0).batchStart);
+        assertFalse(new ModuleSlot(startOnly, "test/1", 0).batchEnd);
+        assertTrue(new ModuleSlot(inherited, "test/1", 0).batchStart, "an override in a superclass counts");
+
+        fx = new SwitchFixture(SwitchFixture.settings(), 2);
+        fx.datapath.addModule(endOnly, "test/1");
+        fx.datapath.addModule(startOnly, "test/1");
+        for (int seq = 0; seq < 5; seq++) {
+            Traffic.inject(fx.host(0), Traffic.frame(0x0200_0000_0001L, seq, 64));
+            fx.host(1).awaitEgress(1, WAIT);
+        }
+        Traffic.await("batches ended", () -> ends.get() == startOnly.batches.get(), WAIT);
+        assertTrue(ends.get() >= 1 && ends.get() <= 5, "one onBatchEnd per batch: " + ends.get());
     }
 
     @Test
