@@ -88,8 +88,9 @@ import java.util.function.Supplier;
  * directors, observers), then by {@link ForwardingModule#priority()}, then by name and bind order, so the order is
  * total and deterministic. The worker processes each read burst <em>module-major</em>: module A over all frames of
  * the burst, then module B; each module still sees every frame in ring order, gets {@code onBatchStart}/{@code
- * onBatchEnd} around its pass, and is timed with two clock reads per burst (per-frame timing would cost as much as a
- * small module). All module calls happen on the worker thread. Runts (under 14 bytes) and frames longer than the
+ * onBatchEnd} around its pass (the ones it implements: the interface's empty defaults are not called), and is timed
+ * with two clock reads per burst (per-frame timing would cost as much as a small module). All module calls happen on
+ * the worker thread, each pipeline position's from a call site of its own ({@link ModuleCalls}). Runts (under 14 bytes) and frames longer than the
  * ingress port's MTU plus header and two tags (GSO frames excepted) are dropped before the pipeline, so modules never
  * parse garbage. After the pipeline the ingress port is removed again (no hairpin, whatever a module did); an empty
  * set drops the frame as {@code no_egress}; a port that is down is skipped and counted as a tx drop. If a module
