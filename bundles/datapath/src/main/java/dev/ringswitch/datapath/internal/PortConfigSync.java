@@ -495,8 +495,23 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
      */
     private Configuration saveOnce(PortConfig port) throws IOException {
         String name = port.name();
+        String text = PortConfigProperties.fileText(port);
+        // The record first: whatever a crash interrupts later, the settings are on disk in one piece.
+        if (records != null) {
+            writeAtomically(records.resolve(name + ".properties"), text);
+        }
+        File file = etc == null ? null : fileFor(name).toFile();
+        boolean written = false;
         Configuration config = configOf(name);
         if (config == null) {
+            // The file before the configuration: a deletion FileInstall meant for an older port of this name may land
+            // on the new configuration as soon as it exists, and deleted() takes it for that only if the file is
+            // there (see "FileInstall acting on an older removal"). Written after, two forced writes could still be
+            // under way when the deletion arrived, and the new port was removed (seen once in the churn test).
+            if (file != null) {
+                writeAtomically(file.toPath(), text);
+                written = true;
+            }
             config = configAdmin.getFactoryConfiguration(PortConfigProperties.FACTORY_PID, name, "?");
             createdAt.put(name, System.nanoTime());
         }
@@ -504,13 +519,10 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
         Hashtable<String, Object> next = current == null ? new Hashtable<>() : copy(current);
         PortConfigProperties.KEYS.forEach(next::remove);
         next.putAll(PortConfigProperties.toProperties(port));
-        // The record first: whatever a crash interrupts later, the settings are on disk in one piece.
-        if (records != null) {
-            writeAtomically(records.resolve(name + ".properties"), PortConfigProperties.fileText(port));
-        }
-        if (etc != null && fileOf(next) == null) {
-            File file = fileFor(name).toFile();
-            writeAtomically(file.toPath(), PortConfigProperties.fileText(port));
+        if (file != null && fileOf(next) == null) {
+            if (!written) {
+                writeAtomically(file.toPath(), text);
+            }
             // The same spelling as FileInstall's, so that it finds this configuration when it reads the file.
             next.put(FILEINSTALL_FILENAME, file.getAbsoluteFile().toURI().toString());
         }

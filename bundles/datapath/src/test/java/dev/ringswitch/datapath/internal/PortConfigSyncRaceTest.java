@@ -2,6 +2,7 @@ package dev.ringswitch.datapath.internal;
 
 import dev.ringswitch.api.net.MacAddress;
 import dev.ringswitch.api.port.PortConfig;
+import dev.ringswitch.api.port.PortEvent;
 import dev.ringswitch.api.port.PortInfo;
 import dev.ringswitch.api.port.PortListener;
 import dev.ringswitch.api.port.PortService;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationEvent;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Dictionary;
@@ -152,6 +155,36 @@ class PortConfigSyncRaceTest {
         assertTrue(cm.pids().contains(PID0), "the new port is saved again: " + cm.pids());
         datapath.removePort("rsr0");
         assertFalse(cm.pids().contains(PID0));
+    }
+
+    @Test
+    void lateDeletionLandingBeforeTheNewConfigurationIsSaved_keepsThePort() throws Exception {
+        boot(null);
+        datapath.addPort(PortConfig.of("rsr0"));
+        cm.deliver();
+        datapath.removePort("rsr0");
+        // FileInstall, which saw the old port's file gone, deletes the new port's configuration as soon as the switch
+        // has created it, and ConfigAdmin delivers the deletion while the switch is still saving (seen once in the
+        // churn of 1,000 add/remove cycles: the new port was removed).
+        cm.afterNextCreation(() -> {
+            try {
+                cm.getFactoryConfiguration(PortConfigProperties.FACTORY_PID, "rsr0", "?").delete();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            cm.deliver();
+        });
+        List<PortEvent.Type> events = new CopyOnWriteArrayList<>();
+        datapath.addListener(e -> events.add(e.type()));
+        datapath.addPort(PortConfig.of("rsr0"));
+        cm.deliver();
+
+        // Removed and brought back by the configuration saved again would do: an operator's port-remove in between
+        // found no port.
+        assertEquals(List.of(PortEvent.Type.ADDED), events, "a deletion meant for the old port removed the new one");
+        assertTrue(datapath.port("rsr0").isPresent());
+        assertTrue(cm.pids().contains(PID0), "the new port is saved again: " + cm.pids());
+        assertTrue(Files.isRegularFile(etc.resolve(PortConfigProperties.FACTORY_PID + "-rsr0.cfg")), "its file");
     }
 
     @Test

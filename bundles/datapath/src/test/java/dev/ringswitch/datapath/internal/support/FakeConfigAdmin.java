@@ -51,6 +51,7 @@ public final class FakeConfigAdmin implements ConfigurationAdmin, AutoCloseable 
     private String factoryPid;
     /** A configuration to delete right after a lookup returned it, as FileInstall may; see {@link #deleteWhenListed}. */
     private String deleteWhenListed;
+    private Runnable afterNextCreation;
     private final List<ConfigurationListener> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fake CM event dispatcher");
@@ -202,8 +203,31 @@ public final class FakeConfigAdmin implements ConfigurationAdmin, AutoCloseable 
     }
 
     @Override
-    public synchronized Configuration getFactoryConfiguration(String pid, String name, String location) {
-        return configs.computeIfAbsent(pid + "~" + name, p -> new FakeConfiguration(p, pid));
+    public Configuration getFactoryConfiguration(String pid, String name, String location) {
+        Configuration config;
+        Runnable action = null;
+        synchronized (this) {
+            String key = pid + "~" + name;
+            if (!configs.containsKey(key)) {
+                action = afterNextCreation;
+                afterNextCreation = null;
+            }
+            config = configs.computeIfAbsent(key, p -> new FakeConfiguration(p, pid));
+        }
+        if (action != null) {
+            action.run();
+        }
+        return config;
+    }
+
+    /**
+     * Runs an action right after the next factory configuration is created, on the creating thread, before the
+     * creator gets it: another party's change that lands between a creation and the creator's first update.
+     *
+     * @param action what the other party does
+     */
+    public synchronized void afterNextCreation(Runnable action) {
+        afterNextCreation = action;
     }
 
     @Override
