@@ -68,11 +68,12 @@ class CpuAffinityPlacementTest {
             for (int i = 0; i < 2_000; i++) {
                 moves(placement, last, 10);
             }
-            // Steady state: the least of up to ten measurements (a call that starts before the JIT has installed
-            // its code allocates in the profiling tier); an allocation on the path shows in every one.
+            // Steady state: the least of up to a hundred measurements (a call that starts before the JIT has
+            // installed its code allocates in the profiling tier; on a loaded CI machine nine of ten did); an
+            // allocation on the path shows in every one.
             List<Long> measured = new ArrayList<>();
             long least = Long.MAX_VALUE;
-            for (int attempt = 0; attempt < 10 && least >= 4096; attempt++) {
+            for (int attempt = 0; attempt < 100 && least >= 4096; attempt++) {
                 long before = threads.getCurrentThreadAllocatedBytes();
                 moves(placement, last, 1_000);
                 long allocated = threads.getCurrentThreadAllocatedBytes() - before;
