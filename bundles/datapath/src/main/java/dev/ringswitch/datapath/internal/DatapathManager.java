@@ -86,17 +86,18 @@ import java.util.function.Supplier;
  * Before the modules run, each frame's egress set holds every port that is up except the ingress port: with no module
  * the switch is a hub. Modules narrow that set, rewrite the frame or drop it. They run in band order (advisors,
  * directors, observers), then by {@link ForwardingModule#priority()}, then by name and bind order, so the order is
- * total and deterministic. The worker processes each read burst <em>module-major</em>: module A over all frames of
- * the burst, then module B; each module still sees every frame in ring order, gets {@code onBatchStart}/{@code
- * onBatchEnd} around its pass (the ones it implements: the interface's empty defaults are not called), and is timed
- * with two clock reads per burst (per-frame timing would cost as much as a small module). All module calls happen on
- * the worker thread, each pipeline position's from a call site of its own ({@link ModuleCalls}). Runts (under 14 bytes) and frames longer than the
- * ingress port's MTU plus header and two tags (GSO frames excepted) are dropped before the pipeline, so modules never
- * parse garbage. After the pipeline the ingress port is removed again (no hairpin, whatever a module did); an empty
- * set drops the frame as {@code no_egress}; a port that is down is skipped and counted as a tx drop. If a module
- * implements {@link dev.ringswitch.api.module.EgressTagging} (the first such module in the pipeline owns tagging)
- * the worker asks it per egress port for a TCI, still on its own thread, and the writer pushes the tag into the
- * headroom around that one write, then pops it, so one flood can leave tagged on trunks and untagged on access ports.
+ * total and deterministic. The worker processes each read burst <em>module-major</em>: module A over all frames of the
+ * burst, then module B; each module still sees every frame in ring order, gets {@code onBatchStart}/{@code onBatchEnd}
+ * around its pass (the ones it implements: the interface's empty defaults are not called), and is timed with two clock
+ * reads per burst (per-frame timing would cost as much as a small module). All module calls happen on the worker
+ * thread, each pipeline position's from a call site of its own ({@link ModuleCalls}). Runts (under 14 bytes) and frames
+ * longer than the ingress port's MTU plus header and two tags (GSO frames excepted) are dropped before the pipeline, so
+ * modules never parse garbage. After the pipeline the ingress port is removed again (no hairpin, whatever a module
+ * did); an empty set drops the frame as {@code no_egress}; a port that is down is skipped and counted as a tx drop. If
+ * a module implements {@link dev.ringswitch.api.module.EgressTagging} (the first such module in the pipeline owns
+ * tagging) the worker asks it per egress port for a TCI, still on its own thread, and the writer pushes the tag into
+ * the headroom around that one write, then pops it, so one flood can leave tagged on trunks and untagged on access
+ * ports.
  *
  * <h3>Complication: changing things while frames flow</h3>
  * Control threads (DS bind/unbind, the admin service) never touch the datapath threads' state. They build an

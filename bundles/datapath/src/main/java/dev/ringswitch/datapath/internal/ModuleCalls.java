@@ -7,11 +7,12 @@ import dev.ringswitch.api.module.Frame;
  * The worker's calls into modules, from one call site per pipeline position.
  *
  * <p>Why: a single {@code module.process(frame)} in the worker's loop sees every module's class, so the JIT compiles
- * it as a megamorphic interface call, which on each call reads the receiver's class metadata to find the method. On
- * the sparse frames that set latency (a ping every 10 ms) those reads miss the caches and the TLB, since class
- * metadata lives in small pages the JIT's code does not otherwise touch: a few microseconds per module per frame. A
- * call site per position sees one class as long as the pipeline keeps its order, so the JIT inlines the module behind a
- * check of the object's class word, which costs nothing beyond the object itself. Positions past {@link #SITES}
+ * it as a megamorphic interface call, which on each call looks the method up in the receiver's class metadata (4 KiB
+ * pages that little else on a frame's path touches). On the sparse frames that set latency (a ping every 10 ms) a
+ * module's pass over one frame took over 2.5 us up to one time in ten; with a site per position, far fewer did
+ * (bench/README.md, "a call site per module"; that the lookups missed the caches and the TLB is the reading those
+ * numbers fit, not a measurement of it). A call site per position sees one class as long as the pipeline keeps its
+ * order, so the JIT inlines the module behind a check of the object's class word. Positions past {@link #SITES}
  * share the last site, as all did before.
  */
 final class ModuleCalls {

@@ -58,9 +58,8 @@ final class ModuleSlot {
     final EgressTagging tagging;
     /**
      * Whether the module has an {@link ForwardingModule#onBatchStart} / {@link ForwardingModule#onBatchEnd} of its
-     * own. The worker skips the empty defaults: each call into a module goes through an interface call site that sees
-     * every module, which on a lone frame after a quiet spell costs cache and TLB misses on the module's class data
-     * (a few microseconds per module per frame, measured in bench/README.md), for a call that does nothing.
+     * own. The worker skips the empty defaults: on a lone frame after a quiet spell each call into a module is a
+     * lookup in its class metadata that may miss the caches (see {@link ModuleCalls}), for a call that does nothing.
      */
     final boolean batchStart;
     /** See {@link #batchStart}. */

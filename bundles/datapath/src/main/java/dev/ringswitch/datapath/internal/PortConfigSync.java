@@ -501,16 +501,15 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
             writeAtomically(records.resolve(name + ".properties"), text);
         }
         File file = etc == null ? null : fileFor(name).toFile();
-        boolean written = false;
         Configuration config = configOf(name);
-        if (config == null) {
+        boolean created = config == null;
+        if (created) {
             // The file before the configuration: a deletion FileInstall meant for an older port of this name may land
             // on the new configuration as soon as it exists, and deleted() takes it for that only if the file is
             // there (see "FileInstall acting on an older removal"). Written after, two forced writes could still be
             // under way when the deletion arrived, and the new port was removed (seen once in the churn test).
             if (file != null) {
                 writeAtomically(file.toPath(), text);
-                written = true;
             }
             config = configAdmin.getFactoryConfiguration(PortConfigProperties.FACTORY_PID, name, "?");
             createdAt.put(name, System.nanoTime());
@@ -520,7 +519,7 @@ public final class PortConfigSync implements ManagedServiceFactory, PortListener
         PortConfigProperties.KEYS.forEach(next::remove);
         next.putAll(PortConfigProperties.toProperties(port));
         if (file != null && fileOf(next) == null) {
-            if (!written) {
+            if (!created) {
                 writeAtomically(file.toPath(), text);
             }
             // The same spelling as FileInstall's, so that it finds this configuration when it reads the file.
